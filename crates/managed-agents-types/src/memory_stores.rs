@@ -1,0 +1,106 @@
+//! Memory stores, as sessions mount them (spec section 5).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::common::{Metadata, MetadataPatch, Timestamp};
+use crate::ids::MemoryStoreId;
+use crate::patch::Patch;
+
+/// A memory store, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MemoryStore {
+    /// The store's ID (`memstore_…`).
+    pub id: MemoryStoreId,
+    /// Always `memory_store`.
+    #[serde(rename = "type")]
+    #[schemars(extend("const" = "memory_store"))]
+    pub object_type: String,
+    /// The name; need not be unique.
+    pub name: String,
+    /// The description; `""` when unset.
+    #[serde(default)]
+    pub description: String,
+    /// Metadata.
+    #[serde(default)]
+    pub metadata: Metadata,
+    /// When the store was archived, or null.
+    #[serde(default)]
+    pub archived_at: Option<Timestamp>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it was last changed.
+    pub updated_at: Timestamp,
+}
+
+/// The body of `POST /v1/memory_stores`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MemoryStoreCreateParams {
+    /// The name: 1 to 255 characters.
+    pub name: String,
+    /// A description of at most 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Metadata to store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+}
+
+/// The body of `POST /v1/memory_stores/{memory_store_id}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MemoryStoreUpdateParams {
+    /// A new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new description; `null` resets it to `""`.
+    #[serde(default, skip_serializing_if = "Patch::is_omitted")]
+    pub description: Patch<String>,
+    /// A metadata patch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<MetadataPatch>,
+}
+
+/// The query of `GET /v1/memory_stores`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoryStoreListParams {
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<u32>,
+    /// Where the page starts.
+    pub cursor: Option<crate::pagination::Cursor>,
+    /// Whether archived stores are listed too.
+    pub include_archived: Option<bool>,
+}
+
+/// The slug a memory store is mounted under: the name lower-cased, every run of
+/// non-alphanumeric characters turned into one `-`, with none at either end.
+pub fn mount_slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    let mut pending_dash = false;
+    for character in name.chars() {
+        if character.is_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.extend(character.to_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// Where a memory store is mounted in a session's container: `/mnt/memory/<slug>`.
+pub fn mount_path(name: &str) -> String {
+    format!("/mnt/memory/{}", mount_slug(name))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_follow_the_spec() {
+        assert_eq!(super::mount_slug("User Preferences"), "user-preferences");
+        assert_eq!(super::mount_slug("  a__b!!c  "), "a-b-c");
+        assert_eq!(super::mount_path("Notes"), "/mnt/memory/notes");
+    }
+}

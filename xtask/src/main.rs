@@ -1,0 +1,39 @@
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! - `codegen [--check]`: writes the JSON Schema files under `schemas/`; with `--check`, fails
+//!   with a diff when the committed files differ from what the code generates.
+//! - `ci`: installs what the checks need, then runs every check (the README's test command).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod ci;
+mod codegen;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&root(), args.iter().any(|arg| arg == "--check")),
+        Some("ci") => ci::run_all(&root()),
+        _ => Err(usage()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage() -> String {
+    "usage: cargo xtask codegen [--check] | ci".to_owned()
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
