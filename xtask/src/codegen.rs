@@ -1,10 +1,11 @@
-//! `cargo xtask codegen`: generated files and the drift check.
+//! `cargo xtask codegen`: generated files (JSON Schemas, TypeScript typings) and the drift
+//! check.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Every generated file, by path relative to the workspace root.
-fn generated() -> BTreeMap<String, String> {
+fn generated(root: &Path) -> Result<BTreeMap<String, String>, String> {
     let mut files = BTreeMap::new();
     for (name, schema) in managed_agents_types::schema::all() {
         let mut text = serde_json::to_string_pretty(&marker_first(schema.to_value()))
@@ -12,12 +13,16 @@ fn generated() -> BTreeMap<String, String> {
         text.push('\n');
         files.insert(format!("schemas/{name}.json"), text);
     }
-    files
+    files.insert(
+        crate::typings::TYPINGS_PATH.to_owned(),
+        crate::typings::generate(root)?,
+    );
+    Ok(files)
 }
 
 /// Writes the generated files, or with `check` compares them with the files on disk.
 pub(crate) fn run(root: &Path, check: bool) -> Result<(), String> {
-    let files = generated();
+    let files = generated(root)?;
     let mut drift = Vec::new();
     for (path, expected) in &files {
         let full = root.join(path);

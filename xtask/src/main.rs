@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod ci;
 mod codegen;
+mod typings;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
