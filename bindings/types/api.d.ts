@@ -546,7 +546,8 @@ export interface EnvironmentPage {
    */
   data: Environment[];
   /**
-   * The cursor scheme's next page, or null on the last page.
+   * The cursor scheme's next page: null on its last page, left out by the id scheme, so
+   * that a page re-encodes exactly as it was received.
    */
   next_page?: string | null;
   /**
@@ -759,7 +760,8 @@ export interface AgentPage {
    */
   data: Agent[];
   /**
-   * The cursor scheme's next page, or null on the last page.
+   * The cursor scheme's next page: null on its last page, left out by the id scheme, so
+   * that a page re-encodes exactly as it was received.
    */
   next_page?: string | null;
   /**
@@ -853,7 +855,8 @@ export interface VaultPage {
    */
   data: Vault[];
   /**
-   * The cursor scheme's next page, or null on the last page.
+   * The cursor scheme's next page: null on its last page, left out by the id scheme, so
+   * that a page re-encodes exactly as it was received.
    */
   next_page?: string | null;
   /**
@@ -959,7 +962,8 @@ export interface MemoryStorePage {
    */
   data: MemoryStore[];
   /**
-   * The cursor scheme's next page, or null on the last page.
+   * The cursor scheme's next page: null on its last page, left out by the id scheme, so
+   * that a page re-encodes exactly as it was received.
    */
   next_page?: string | null;
   /**
@@ -1187,7 +1191,8 @@ export interface SessionPage {
    */
   data: Session[];
   /**
-   * The cursor scheme's next page, or null on the last page.
+   * The cursor scheme's next page: null on its last page, left out by the id scheme, so
+   * that a page re-encodes exactly as it was received.
    */
   next_page?: string | null;
   /**
@@ -1226,7 +1231,8 @@ export interface SessionResourcePage {
    */
   data: SessionResource[];
   /**
-   * The cursor scheme's next page, or null on the last page.
+   * The cursor scheme's next page: null on its last page, left out by the id scheme, so
+   * that a page re-encodes exactly as it was received.
    */
   next_page?: string | null;
   /**
@@ -1296,7 +1302,8 @@ export interface FilePage {
    */
   data: FileObject[];
   /**
-   * The cursor scheme's next page, or null on the last page.
+   * The cursor scheme's next page: null on its last page, left out by the id scheme, so
+   * that a page re-encodes exactly as it was received.
    */
   next_page?: string | null;
   /**

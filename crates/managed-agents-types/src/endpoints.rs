@@ -77,8 +77,9 @@ impl Method {
     }
 }
 
-/// The body of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The body of a request. Its `Debug` shows only the kind and size, so that a logged request
+/// never carries a token.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Body {
     /// No body.
     Empty,
@@ -87,6 +88,16 @@ pub enum Body {
     /// A `multipart/form-data` upload with one part named `file`; the transport supplies the
     /// content (see [`crate::files::MultipartEnvelope`]).
     Multipart(FileUploadParams),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Empty => f.write_str("Empty"),
+            Self::Json(bytes) => write!(f, "Json({} bytes)", bytes.len()),
+            Self::Multipart(params) => write!(f, "Multipart({:?})", params.filename),
+        }
+    }
 }
 
 /// A request, described without any I/O.

@@ -30,10 +30,10 @@ pub struct FileObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downloadable: Option<bool>,
     /// The session the file belongs to, or null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub scope: Option<FileScope>,
     /// When the file expires, or null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub expires_at: Option<Timestamp>,
 }
 

@@ -10,6 +10,8 @@ use std::collections::HashSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::patch::Patch;
+
 /// Where a page starts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cursor {
@@ -37,9 +39,10 @@ impl Cursor {
 pub struct Page<T> {
     /// The items.
     pub data: Vec<T>,
-    /// The cursor scheme's next page, or null on the last page.
-    #[serde(default)]
-    pub next_page: Option<String>,
+    /// The cursor scheme's next page: null on its last page, left out by the id scheme, so
+    /// that a page re-encodes exactly as it was received.
+    #[serde(default, skip_serializing_if = "Patch::is_omitted")]
+    pub next_page: Patch<String>,
     /// The cursor scheme's previous page (sessions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev_page: Option<String>,
@@ -58,7 +61,7 @@ impl<T> Default for Page<T> {
     fn default() -> Self {
         Self {
             data: Vec::new(),
-            next_page: None,
+            next_page: Patch::Omitted,
             prev_page: None,
             has_more: None,
             first_id: None,
@@ -141,7 +144,7 @@ impl PageWalker {
         if page.data.is_empty() {
             return Ok(None);
         }
-        if let Some(next) = page.next_page.as_deref().filter(|next| !next.is_empty()) {
+        if let Some(next) = page.next_page.value().filter(|next| !next.is_empty()) {
             return Ok(Some(Cursor::Page(next.to_owned())));
         }
         if page.has_more != Some(true) {
@@ -175,7 +178,7 @@ mod tests {
     ) -> Page<u8> {
         Page {
             data: data.to_vec(),
-            next_page: next_page.map(str::to_owned),
+            next_page: next_page.map(str::to_owned).into(),
             has_more,
             first_id: last.map(|_| "first".to_owned()),
             last_id: last.map(str::to_owned),

@@ -603,7 +603,9 @@ impl Validate for SessionCreateParams {
             check_resource(&mut checker, &path, resource);
             match resource {
                 ResourceParams::File(_) => files += 1,
-                ResourceParams::MemoryStore(store) if !stores.insert(store.memory_store_id.as_str()) => {
+                ResourceParams::MemoryStore(store)
+                    if !stores.insert(store.memory_store_id.as_str()) =>
+                {
                     checker.fail(
                         format!("{path}.memory_store_id"),
                         format!("memory store `{}` is attached twice", store.memory_store_id),
