@@ -64,6 +64,18 @@ pub(crate) fn run_all(root: &Path) -> Result<(), String> {
             "wasm32-unknown-unknown",
         ],
     )?;
+    run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "managed-agents-client",
+            "--no-default-features",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+    )?;
     run(root, "cargo", &["test", "--workspace"])?;
     println!("\nci: every check passed");
     Ok(())

@@ -1,0 +1,242 @@
+//! File helpers over the local file system: uploads from paths, bytes and readers; downloads
+//! to a path (through a temporary file and a rename) or a writer; a session's outputs saved
+//! into a folder under sanitised names.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use managed_agents_types::files::{FileObject, FileUploadParams};
+use managed_agents_types::ids::{FileId, SessionId};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+
+use super::transport::{NativeTransport, Upload};
+use crate::error::{ConfigError, Error};
+use crate::files::Files;
+use crate::transport::ResponseBody;
+
+/// A session output saved by [`Files::download_session_outputs`].
+#[derive(Debug, Clone)]
+pub struct SavedOutput {
+    /// The file's metadata.
+    pub file: FileObject,
+    /// Where its content was written.
+    pub path: PathBuf,
+    /// How many bytes were written.
+    pub bytes: u64,
+}
+
+impl Files<'_, NativeTransport> {
+    /// Uploads the file at `path`, named after its last component; the content type is
+    /// guessed from the name unless `mime_type` is given. The content is streamed, and sent
+    /// again whole if the upload is retried.
+    pub async fn upload_path(
+        &self,
+        path: impl AsRef<Path>,
+        mime_type: Option<&str>,
+    ) -> Result<FileObject, Error> {
+        let path = path.as_ref();
+        let filename = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .ok_or_else(|| {
+                ConfigError(format!(
+                    "{} has no UTF-8 file name to upload",
+                    path.display()
+                ))
+            })?;
+        let params = FileUploadParams {
+            filename: filename.to_owned(),
+            mime_type: mime_type.map(str::to_owned),
+        };
+        self.upload(&params, Upload::path(path)).await
+    }
+
+    /// Uploads bytes in memory under `filename`.
+    pub async fn upload_bytes(
+        &self,
+        filename: &str,
+        content: impl Into<Bytes>,
+    ) -> Result<FileObject, Error> {
+        self.upload(&FileUploadParams::new(filename), Upload::bytes(content))
+            .await
+    }
+
+    /// Uploads what `reader` yields under `filename`; never retried, as a reader cannot be
+    /// read twice. `length`, when known, is sent as the content length.
+    pub async fn upload_reader(
+        &self,
+        filename: &str,
+        reader: impl AsyncRead + Send + Unpin + 'static,
+        length: Option<u64>,
+    ) -> Result<FileObject, Error> {
+        self.upload(
+            &FileUploadParams::new(filename),
+            Upload::reader(reader, length),
+        )
+        .await
+    }
+
+    /// Streams a file's content into `writer`; returns the number of bytes written.
+    pub async fn download_to_writer(
+        &self,
+        id: &FileId,
+        writer: &mut (impl AsyncWrite + Unpin),
+    ) -> Result<u64, Error> {
+        let mut download = self.download(id).await?;
+        let mut written = 0;
+        while let Some(chunk) = download.body.chunk().await.map_err(Error::from_transport)? {
+            writer.write_all(&chunk).await.map_err(|source| Error::Io {
+                path: "the writer".to_owned(),
+                source,
+            })?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(|source| Error::Io {
+            path: "the writer".to_owned(),
+            source,
+        })?;
+        Ok(written)
+    }
+
+    /// Streams a file's content to `destination` through a temporary file in the same
+    /// folder, renamed into place once complete: a failed download leaves nothing at the
+    /// destination (and an earlier file there untouched).
+    pub async fn download_to_path(
+        &self,
+        id: &FileId,
+        destination: impl AsRef<Path>,
+    ) -> Result<u64, Error> {
+        let destination = destination.as_ref();
+        let temporary = temporary_path(destination);
+        let result = self.download_into(id, &temporary).await;
+        let result = match result {
+            Ok(written) => tokio::fs::rename(&temporary, destination)
+                .await
+                .map(|()| written)
+                .map_err(|source| io_error(destination, source)),
+            Err(error) => Err(error),
+        };
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&temporary).await;
+        }
+        result
+    }
+
+    async fn download_into(&self, id: &FileId, temporary: &Path) -> Result<u64, Error> {
+        let mut file = tokio::fs::File::create(temporary)
+            .await
+            .map_err(|source| io_error(temporary, source))?;
+        let written = self.download_to_writer(id, &mut file).await?;
+        file.sync_all()
+            .await
+            .map_err(|source| io_error(temporary, source))?;
+        Ok(written)
+    }
+
+    /// Downloads every output of `session` into `folder` (created when missing), each under
+    /// its file name made safe: only the last component is kept, so nothing escapes the
+    /// folder, and clashing names get a ` (2)`, ` (3)` … suffix. An empty list is asked
+    /// again briefly, as outputs can appear just after a session goes idle.
+    pub async fn download_session_outputs(
+        &self,
+        session: &SessionId,
+        folder: impl AsRef<Path>,
+    ) -> Result<Vec<SavedOutput>, Error> {
+        let folder = folder.as_ref();
+        tokio::fs::create_dir_all(folder)
+            .await
+            .map_err(|source| io_error(folder, source))?;
+        let files = self.session_outputs(session).await?;
+        let mut taken = HashSet::new();
+        let mut saved = Vec::with_capacity(files.len());
+        for file in files {
+            let name = unique_name(&sanitize_filename(&file.filename), &mut taken);
+            let path = folder.join(name);
+            let bytes = self.download_to_path(&file.id, &path).await?;
+            saved.push(SavedOutput { file, path, bytes });
+        }
+        Ok(saved)
+    }
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn temporary_path(destination: &Path) -> PathBuf {
+    let name = destination
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".to_owned());
+    let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
+        .take(12)
+        .collect();
+    destination.with_file_name(format!(".{name}.{suffix}.part"))
+}
+
+/// A file name that stays inside a folder: the last component after `/` or `\`, with
+/// control characters replaced; empty, `.` and `..` become `unnamed`.
+pub(crate) fn sanitize_filename(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .map(|character| {
+            if character.is_control() {
+                '_'
+            } else {
+                character
+            }
+        })
+        .collect();
+    match cleaned.trim() {
+        "" | "." | ".." => "unnamed".to_owned(),
+        _ => cleaned,
+    }
+}
+
+/// `name`, or `name (2)`, `name (3)` … before the extension, whichever is not yet taken.
+fn unique_name(name: &str, taken: &mut HashSet<String>) -> String {
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => (stem, format!(".{extension}")),
+        _ => (name, String::new()),
+    };
+    let mut candidate = name.to_owned();
+    let mut counter = 1;
+    while !taken.insert(candidate.clone()) {
+        counter += 1;
+        candidate = format!("{stem} ({counter}){extension}");
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_escape_the_folder() {
+        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_filename("..\\..\\boot.ini"), "boot.ini");
+        assert_eq!(sanitize_filename(".."), "unnamed");
+        assert_eq!(sanitize_filename("reports/"), "unnamed");
+        assert_eq!(sanitize_filename("a\u{0}b\nc.txt"), "a_b_c.txt");
+        assert_eq!(
+            sanitize_filename("Grüner Baum – 報告.pdf"),
+            "Grüner Baum – 報告.pdf"
+        );
+    }
+
+    #[test]
+    fn clashing_names_get_a_counter() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique_name("report.md", &mut taken), "report.md");
+        assert_eq!(unique_name("report.md", &mut taken), "report (2).md");
+        assert_eq!(unique_name("report.md", &mut taken), "report (3).md");
+        assert_eq!(unique_name(".env", &mut taken), ".env");
+        assert_eq!(unique_name(".env", &mut taken), ".env (2)");
+    }
+}
