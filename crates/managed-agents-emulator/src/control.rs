@@ -1,0 +1,98 @@
+//! The emulator's own endpoints under `/_emulator`, a prefix the real API does not use: playing
+//! the agent by writing session outputs, and replacing the fault plan.
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use managed_agents_types::files::FileObject;
+use managed_agents_types::validation::check_mount_path;
+use tokio::io::AsyncWriteExt;
+
+use crate::error::ApiError;
+use crate::faults::{FaultPlan, PlanView};
+use crate::gateway::AppStateRef;
+use crate::http::{header as header_value, json_body};
+use crate::sandbox::{self, TempFile};
+use crate::sessions;
+
+/// `PUT /_emulator/sessions/{session_id}/outputs/{path}`: writes the body to the session's
+/// outputs folder and answers the captured, downloadable file.
+pub(crate) async fn put_output(
+    state: AppStateRef,
+    Path((session_id, relative)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<FileObject>, ApiError> {
+    sessions::exists(&state, &session_id)?;
+    check_mount_path(&format!("/{relative}"))
+        .map_err(|message| ApiError::invalid(format!("path: {message}")))?;
+    if relative
+        .split('/')
+        .any(|segment| segment.starts_with(sandbox::TEMP_PREFIX))
+    {
+        return Err(ApiError::invalid(format!(
+            "path: names starting with `{}` are reserved",
+            sandbox::TEMP_PREFIX
+        )));
+    }
+    let mime_type = header_value(&headers, header::CONTENT_TYPE.as_str())
+        .filter(|mime| !mime.trim().is_empty())
+        .map(str::to_owned);
+
+    let temp = TempFile::new(state.store.temp_path());
+    let mut out = tokio::fs::File::create(&temp.path).await?;
+    let mut size = 0u64;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| ApiError::invalid(format!("body: {error}")))?;
+        size += chunk.len() as u64;
+        if size > state.max_file_size {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the output is larger than {} bytes", state.max_file_size),
+            ));
+        }
+        out.write_all(&chunk).await?;
+    }
+    out.flush().await?;
+    out.sync_all().await?;
+    drop(out);
+
+    let _guard = state.capture_lock.lock().await;
+    let metadata = sandbox::place_output(state.store.root(), &session_id, &relative, &temp.path)?;
+    let file = sandbox::record_output(
+        &state,
+        &session_id,
+        &relative,
+        &temp,
+        mime_type,
+        metadata.len(),
+        sandbox::modified_nanos(&metadata),
+    )?;
+    Ok(Json(file))
+}
+
+/// `GET /_emulator/faults`: the plan in force with the hits left per rule.
+pub(crate) async fn get_faults(state: AppStateRef) -> Json<PlanView> {
+    Json(state.faults.view())
+}
+
+/// `PUT /_emulator/faults`: replaces the plan.
+pub(crate) async fn put_faults(
+    state: AppStateRef,
+    body: Bytes,
+) -> Result<Json<PlanView>, ApiError> {
+    let plan: FaultPlan = json_body(&body)?;
+    plan.check().map_err(ApiError::invalid)?;
+    state.faults.replace(plan);
+    Ok(Json(state.faults.view()))
+}
+
+/// `DELETE /_emulator/faults`: clears the plan.
+pub(crate) async fn clear_faults(state: AppStateRef) -> Response {
+    state.faults.replace(FaultPlan::default());
+    StatusCode::NO_CONTENT.into_response()
+}

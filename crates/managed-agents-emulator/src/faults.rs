@@ -1,0 +1,277 @@
+//! Fault injection: a plan of rules, each matching requests by method and path, answering an
+//! error status, waiting, or dropping the connection; reproducible from a seed.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+/// A list of fault rules, the body of `PUT /_emulator/faults` and of `--faults <file>`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultPlan {
+    /// The seed of the random draws of rules with a `probability`; the emulator's seed when
+    /// unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// The rules, tried in order; the first that matches decides.
+    #[serde(default)]
+    pub rules: Vec<FaultRule>,
+}
+
+/// One rule: which requests it hits, how often, and what happens to them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRule {
+    /// The HTTP method to match; any method when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The exact path to match, or a prefix when it ends with `*`; any path when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// How many matching requests the rule hits; every one when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+    /// The chance, from 0 to 1, that a matching request is hit; always when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// What happens to a request the rule hits.
+    pub fault: Fault,
+}
+
+/// What happens to a request a rule hits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// Answer this status with the API's error envelope.
+    Status {
+        /// The status code, such as 429, 500, 503 or 529.
+        status: u16,
+        /// Headers to add, such as `retry-after-ms` or `x-should-retry`.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        headers: BTreeMap<String, String>,
+        /// Read and discard the request body before answering.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        read_body: bool,
+    },
+    /// Wait this many milliseconds, then answer normally.
+    Delay {
+        /// The wait in milliseconds.
+        ms: u64,
+    },
+    /// Close the connection without answering.
+    Drop {
+        /// Whether the request body is read first.
+        when: DropWhen,
+    },
+}
+
+/// When a dropped connection is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropWhen {
+    /// Before the request body is read.
+    BeforeBody,
+    /// After the request body has been read in full.
+    AfterBody,
+}
+
+impl FaultPlan {
+    /// Checks the plan's values: statuses from 400 to 599, probabilities from 0 to 1, header
+    /// names and values that HTTP allows.
+    pub fn check(&self) -> Result<(), String> {
+        for (index, rule) in self.rules.iter().enumerate() {
+            if let Some(probability) = rule.probability {
+                if !(0.0..=1.0).contains(&probability) {
+                    return Err(format!("rules[{index}].probability must be from 0 to 1"));
+                }
+            }
+            if let Fault::Status {
+                status, headers, ..
+            } = &rule.fault
+            {
+                if !(400..=599).contains(status) {
+                    return Err(format!("rules[{index}].fault.status must be 400 to 599"));
+                }
+                for (name, value) in headers {
+                    let valid = axum::http::HeaderName::try_from(name.as_str()).is_ok()
+                        && axum::http::HeaderValue::try_from(value.as_str()).is_ok();
+                    if !valid {
+                        return Err(format!("rules[{index}].fault.headers.{name} is not valid"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One rule and how often it can still fire.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RuleState {
+    #[serde(flatten)]
+    rule: FaultRule,
+    /// Hits left; unlimited when `None`.
+    remaining: Option<u32>,
+    /// Requests hit so far.
+    hits: u64,
+}
+
+/// The current plan as `GET /_emulator/faults` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PlanView {
+    seed: u64,
+    rules: Vec<RuleState>,
+}
+
+#[derive(Debug)]
+struct Active {
+    seed: u64,
+    rules: Vec<RuleState>,
+    rng: StdRng,
+}
+
+/// The plan in force and its random number generator.
+#[derive(Debug)]
+pub(crate) struct FaultState {
+    default_seed: u64,
+    active: Mutex<Active>,
+}
+
+impl FaultState {
+    pub(crate) fn new(plan: FaultPlan, default_seed: u64) -> Self {
+        Self {
+            default_seed,
+            active: Mutex::new(Self::activate(plan, default_seed)),
+        }
+    }
+
+    fn activate(plan: FaultPlan, default_seed: u64) -> Active {
+        let seed = plan.seed.unwrap_or(default_seed);
+        let rules = plan
+            .rules
+            .into_iter()
+            .map(|rule| RuleState {
+                remaining: rule.times,
+                rule,
+                hits: 0,
+            })
+            .collect();
+        Active {
+            seed,
+            rules,
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+
+    /// Replaces the plan; its counters and random draws start afresh.
+    pub(crate) fn replace(&self, plan: FaultPlan) {
+        *self.lock() = Self::activate(plan, self.default_seed);
+    }
+
+    pub(crate) fn view(&self) -> PlanView {
+        let active = self.lock();
+        PlanView {
+            seed: active.seed,
+            rules: active.rules.clone(),
+        }
+    }
+
+    /// The fault for a request, if a rule hits it; counts the hit.
+    pub(crate) fn pick(&self, method: &str, path: &str) -> Option<Fault> {
+        let mut active = self.lock();
+        let Active { rules, rng, .. } = &mut *active;
+        for state in rules.iter_mut() {
+            if state.remaining == Some(0) || !matches(&state.rule, method, path) {
+                continue;
+            }
+            if let Some(probability) = state.rule.probability {
+                if !rng.random_bool(probability) {
+                    continue;
+                }
+            }
+            if let Some(remaining) = &mut state.remaining {
+                *remaining -= 1;
+            }
+            state.hits += 1;
+            return Some(state.rule.fault.clone());
+        }
+        None
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Active> {
+        self.active
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn matches(rule: &FaultRule, method: &str, path: &str) -> bool {
+    let method_matches = rule
+        .method
+        .as_deref()
+        .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method));
+    let path_matches = rule
+        .path
+        .as_deref()
+        .is_none_or(|wanted| match wanted.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => path == wanted,
+        });
+    method_matches && path_matches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(json: &str) -> FaultPlan {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn rules_match_in_order_and_count_down() {
+        let state = FaultState::new(
+            plan(
+                r#"{"rules":[
+                {"method":"POST","path":"/v1/files","times":1,
+                 "fault":{"type":"status","status":529}},
+                {"path":"/v1/*","fault":{"type":"delay","ms":5}}]}"#,
+            ),
+            0,
+        );
+        assert!(matches!(
+            state.pick("POST", "/v1/files"),
+            Some(Fault::Status { status: 529, .. })
+        ));
+        assert_eq!(
+            state.pick("POST", "/v1/files"),
+            Some(Fault::Delay { ms: 5 })
+        );
+        assert_eq!(state.pick("GET", "/_emulator/faults"), None);
+    }
+
+    #[test]
+    fn draws_repeat_with_the_same_seed() {
+        let json = r#"{"seed":7,"rules":[{"probability":0.5,"fault":{"type":"delay","ms":1}}]}"#;
+        let draws = |state: FaultState| {
+            (0..64)
+                .map(|_| state.pick("GET", "/v1/files").is_some())
+                .collect::<Vec<_>>()
+        };
+        let first = draws(FaultState::new(plan(json), 0));
+        assert_eq!(first, draws(FaultState::new(plan(json), 99)));
+        assert!(first.contains(&true) && first.contains(&false));
+    }
+
+    #[test]
+    fn bad_plans_are_refused() {
+        let bad = plan(r#"{"rules":[{"probability":2,"fault":{"type":"delay","ms":1}}]}"#);
+        assert!(bad.check().is_err());
+        assert!(
+            serde_json::from_str::<FaultPlan>(r#"{"rules":[{"fault":{"type":"x"}}]}"#).is_err()
+        );
+    }
+}

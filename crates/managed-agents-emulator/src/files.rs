@@ -1,0 +1,195 @@
+//! The Files API (spec section 8): streamed uploads and downloads, the size limit, uploads that
+//! cannot be downloaded, and session-scoped listing.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, RawQuery};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use managed_agents_types::common::Deleted;
+use managed_agents_types::endpoints::beta;
+use managed_agents_types::files::{FileObject, FileScope, guess_mime_type, stored_filename};
+use managed_agents_types::sessions::Session;
+use managed_agents_types::{FileId, Page, SessionId};
+use tokio::io::AsyncWriteExt;
+
+use crate::error::ApiError;
+use crate::gateway::AppStateRef;
+use crate::http::{ListRules, Query, has_beta, paginate};
+use crate::sandbox::{TempFile, capture_outputs};
+use crate::store::{Db, Kind, new_id, now};
+
+/// Loads a file object or answers 404.
+pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<FileObject, ApiError> {
+    db.get(Kind::File, id)?
+        .ok_or_else(|| ApiError::not_found("file", id))
+}
+
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+    ApiError::invalid(format!(
+        "the multipart body cannot be read: {}",
+        error.body_text()
+    ))
+}
+
+/// `POST /v1/files`: one multipart part named `file`, streamed to disk.
+pub(crate) async fn upload(
+    state: AppStateRef,
+    mut multipart: Multipart,
+) -> Result<Json<FileObject>, ApiError> {
+    let mut uploaded = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        if field.name() != Some("file") || uploaded.is_some() {
+            while field.chunk().await.map_err(multipart_error)?.is_some() {}
+            continue;
+        }
+        let raw_name = field.file_name().unwrap_or("").to_owned();
+        let mime_type = field
+            .content_type()
+            .filter(|mime| !mime.is_empty())
+            .map_or_else(|| guess_mime_type(&raw_name).to_owned(), str::to_owned);
+        let temp = TempFile::new(state.store.temp_path());
+        let mut out = tokio::fs::File::create(&temp.path).await?;
+        let mut size = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            size += chunk.len() as u64;
+            if size <= state.max_file_size {
+                out.write_all(&chunk).await?;
+            }
+        }
+        if size > state.max_file_size {
+            drop(out);
+            while multipart.next_field().await.ok().flatten().is_some() {}
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the file is {size} bytes; the largest accepted is {} bytes",
+                    state.max_file_size
+                ),
+            ));
+        }
+        out.flush().await?;
+        out.sync_all().await?;
+        drop(out);
+        uploaded = Some((
+            stored_filename(&raw_name, &mime_type),
+            mime_type,
+            size,
+            temp,
+        ));
+    }
+    let Some((filename, mime_type, size_bytes, temp)) = uploaded else {
+        return Err(ApiError::invalid(
+            "file: the multipart body has no part named `file`",
+        ));
+    };
+    let file = FileObject {
+        id: FileId::new(new_id("file_")).map_err(|e| ApiError::internal(e.to_string()))?,
+        object_type: "file".to_owned(),
+        filename,
+        mime_type,
+        size_bytes,
+        created_at: now(),
+        downloadable: Some(false),
+        scope: None,
+        expires_at: None,
+    };
+    state.store.commit_blob(&temp.path, file.id.as_str())?;
+    state
+        .store
+        .write(|db| db.insert(Kind::File, file.id.as_str(), None, &file, None))?;
+    Ok(Json(file))
+}
+
+/// `GET /v1/files`: every file, or one session's with `scope_id`.
+pub(crate) async fn list(
+    state: AppStateRef,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Page<FileObject>>, ApiError> {
+    let query = Query::parse(query.as_deref());
+    let scope_id = query.get("scope_id").map(str::to_owned);
+    if let Some(scope_id) = &scope_id {
+        if !has_beta(&headers, beta::MANAGED_AGENTS) {
+            return Err(ApiError::invalid(format!(
+                "scope_id: needs `anthropic-beta: {}`",
+                beta::MANAGED_AGENTS
+            )));
+        }
+        if SessionId::new(scope_id.as_str()).is_err() {
+            return Err(ApiError::invalid(format!(
+                "scope_id: must be a session ID starting with `sesn_`, got `{scope_id}`"
+            )));
+        }
+        capture_outputs(&state, scope_id).await?;
+    } else {
+        let sessions = state
+            .store
+            .read(|db| db.list::<Session>(Kind::Session, None))?;
+        for session in sessions {
+            capture_outputs(&state, &session.id).await?;
+        }
+    }
+    let mut rows = state
+        .store
+        .read(|db| db.list::<FileObject>(Kind::File, None))?;
+    if let Some(scope_id) = &scope_id {
+        rows.retain(|row| {
+            matches!(&row.value.scope, Some(FileScope::Session(scope)) if scope.id.as_str() == scope_id)
+        });
+    }
+    Ok(Json(paginate(rows, &query, ListRules::new(1000))?))
+}
+
+/// `GET /v1/files/{file_id}`.
+pub(crate) async fn retrieve(
+    state: AppStateRef,
+    Path(id): Path<String>,
+) -> Result<Json<FileObject>, ApiError> {
+    state.store.read(|db| load(db, &id)).map(Json)
+}
+
+/// `GET /v1/files/{file_id}/content`: streamed from disk; uploads are 403.
+pub(crate) async fn download(
+    state: AppStateRef,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let file = state.store.read(|db| load(db, &id))?;
+    if file.downloadable != Some(true) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("file `{id}` was uploaded and cannot be downloaded; only session outputs can"),
+        ));
+    }
+    let content = tokio::fs::File::open(state.store.blob_path(&id)).await?;
+    let length = content.metadata().await?.len();
+    let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
+        content,
+        64 * 1024,
+    ));
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&file.mime_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    Ok(response)
+}
+
+/// `DELETE /v1/files/{file_id}`.
+pub(crate) async fn delete(
+    state: AppStateRef,
+    Path(id): Path<String>,
+) -> Result<Json<Deleted>, ApiError> {
+    state.store.write(|db| {
+        load(db, &id)?;
+        db.delete(&id)
+    })?;
+    let _ = std::fs::remove_file(state.store.blob_path(&id));
+    Ok(Json(Deleted {
+        id,
+        object_type: "file_deleted".to_owned(),
+    }))
+}

@@ -1,0 +1,231 @@
+//! Request helpers shared by the resource handlers: JSON bodies, query strings, validation and
+//! the superset page envelope of spec section 2.
+
+use axum::http::HeaderMap;
+use managed_agents_types::validation::{Limits, Validate};
+use managed_agents_types::{Page, decode::decode_json};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::store::Row;
+
+/// Decodes a JSON body into a types-crate request type; an empty body counts as `{}`.
+pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    decode_json(body).map_err(|error| {
+        let path = if error.path == "." {
+            "body".to_owned()
+        } else {
+            error.path
+        };
+        ApiError::invalid(format!("{path}: {}", error.message))
+    })
+}
+
+/// Decodes and validates a request body with the emulator's limits.
+pub(crate) fn valid_body<T: DeserializeOwned + Validate>(
+    body: &[u8],
+    limits: &Limits,
+) -> Result<T, ApiError> {
+    let value: T = json_body(body)?;
+    value.validate_with(limits)?;
+    Ok(value)
+}
+
+/// The decoded query string: pairs in order, bracketed keys kept literally.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    pub(crate) fn parse(raw: Option<&str>) -> Self {
+        let pairs = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        Self { pairs }
+    }
+
+    /// The last value given for `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every value given for `key` or `key[]`.
+    pub(crate) fn all(&self, key: &str) -> Vec<&str> {
+        let bracketed = format!("{key}[]");
+        self.pairs
+            .iter()
+            .filter(|(name, _)| *name == key || *name == bracketed)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    pub(crate) fn bool(&self, key: &str) -> Result<bool, ApiError> {
+        match self.get(key) {
+            None => Ok(false),
+            Some("true") | Some("1") => Ok(true),
+            Some("false") | Some("0") => Ok(false),
+            Some(other) => Err(ApiError::invalid(format!(
+                "{key}: must be `true` or `false`, got `{other}`"
+            ))),
+        }
+    }
+}
+
+/// How a list page is chosen.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListRules {
+    /// The page size when `limit` is absent; every item when `None`.
+    pub(crate) default_limit: Option<usize>,
+    /// The largest `limit` accepted.
+    pub(crate) max_limit: usize,
+    /// Newest first when true.
+    pub(crate) descending: bool,
+}
+
+impl ListRules {
+    pub(crate) const fn new(max_limit: usize) -> Self {
+        Self {
+            default_limit: Some(20),
+            max_limit,
+            descending: true,
+        }
+    }
+}
+
+enum Position {
+    Start,
+    After(i64),
+    Before(i64),
+}
+
+/// Cuts one page out of `rows` (oldest first) following the query's `limit`, `page`,
+/// `after_id` and `before_id`, and answers the superset envelope.
+pub(crate) fn paginate<T>(
+    mut rows: Vec<Row<T>>,
+    query: &Query,
+    rules: ListRules,
+) -> Result<Page<T>, ApiError> {
+    if rules.descending {
+        rows.reverse();
+    }
+    let limit = match query.get("limit") {
+        None => rules.default_limit.unwrap_or(usize::MAX),
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(limit) if (1..=rules.max_limit).contains(&limit) => limit,
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "limit: must be an integer between 1 and {}, got `{raw}`",
+                    rules.max_limit
+                )));
+            }
+        },
+    };
+    let position = position(&rows, query)?;
+    let comes_after = |seq: i64, mark: i64| {
+        if rules.descending {
+            seq < mark
+        } else {
+            seq > mark
+        }
+    };
+    let (start, end, backwards) = match position {
+        Position::Start => (0, limit.min(rows.len()), false),
+        Position::After(mark) => {
+            let start = rows
+                .iter()
+                .position(|row| comes_after(row.seq, mark))
+                .unwrap_or(rows.len());
+            (start, start.saturating_add(limit).min(rows.len()), false)
+        }
+        Position::Before(mark) => {
+            let end = rows
+                .iter()
+                .position(|row| !comes_after(mark, row.seq))
+                .unwrap_or(rows.len());
+            (end.saturating_sub(limit), end, true)
+        }
+    };
+    let more_after = end < rows.len();
+    let more_before = start > 0;
+    let first = rows.get(start).filter(|_| start < end);
+    let last = rows.get(end.wrapping_sub(1)).filter(|_| start < end);
+    let after_token = last.map(|row| format!("page_after_{}", row.seq));
+    let before_token = first.map(|row| format!("page_before_{}", row.seq));
+    let (next_page, prev_page, has_more) = if backwards {
+        (
+            before_token.filter(|_| more_before),
+            after_token.filter(|_| more_after),
+            more_before,
+        )
+    } else {
+        (
+            after_token.filter(|_| more_after),
+            before_token.filter(|_| more_before),
+            more_after,
+        )
+    };
+    let first_id = first.map(|row| row.id.clone());
+    let last_id = last.map(|row| row.id.clone());
+    let data = rows.drain(start..end).map(|row| row.value).collect();
+    Ok(Page {
+        data,
+        next_page: next_page.into(),
+        prev_page,
+        has_more: Some(has_more),
+        first_id,
+        last_id,
+    })
+}
+
+fn position<T>(rows: &[Row<T>], query: &Query) -> Result<Position, ApiError> {
+    let seq_of = |key: &str, id: &str| {
+        rows.iter()
+            .find(|row| row.id == id)
+            .map(|row| row.seq)
+            .ok_or_else(|| ApiError::invalid(format!("{key}: no item has the ID `{id}`")))
+    };
+    if let Some(page) = query.get("page").filter(|page| !page.is_empty()) {
+        let invalid = || ApiError::invalid(format!("page: `{page}` is not a page cursor"));
+        let parse = |raw: &str| raw.parse::<i64>().map_err(|_| invalid());
+        if let Some(seq) = page.strip_prefix("page_after_") {
+            return Ok(Position::After(parse(seq)?));
+        }
+        if let Some(seq) = page.strip_prefix("page_before_") {
+            return Ok(Position::Before(parse(seq)?));
+        }
+        return Err(invalid());
+    }
+    if let Some(id) = query.get("after_id") {
+        return Ok(Position::After(seq_of("after_id", id)?));
+    }
+    if let Some(id) = query.get("before_id") {
+        return Ok(Position::Before(seq_of("before_id", id)?));
+    }
+    Ok(Position::Start)
+}
+
+/// The value of a header as text, when present and readable.
+pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// Whether the `anthropic-beta` header carries `beta` among its comma-separated values
+/// (several headers count too).
+pub(crate) fn has_beta(headers: &HeaderMap, beta: &str) -> bool {
+    headers
+        .get_all("anthropic-beta")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|value| value.trim() == beta)
+}

@@ -1,0 +1,242 @@
+//! Session sandboxes: a folder per session holding its mounted files at their mount paths and
+//! an outputs folder standing for `/mnt/session/outputs`, whose files are captured as
+//! session-scoped, downloadable files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use managed_agents_types::files::{FileObject, FileScope, SessionScope, guess_mime_type};
+use managed_agents_types::resources::OUTPUTS_DIR;
+use managed_agents_types::{FileId, SessionId};
+
+use crate::error::ApiError;
+use crate::gateway::AppState;
+use crate::store::{Kind, Store, new_id, now, sync_dir};
+
+/// Names starting with this are the emulator's own temporary files and never captured.
+pub(crate) const TEMP_PREFIX: &str = ".emulator-tmp-";
+
+/// The sandbox folder of a session.
+pub(crate) fn session_root(data_dir: &Path, session_id: &str) -> PathBuf {
+    data_dir.join("sessions").join(session_id)
+}
+
+/// The folder standing for `/mnt/session/outputs` in a session's sandbox.
+pub(crate) fn outputs_dir(data_dir: &Path, session_id: &str) -> PathBuf {
+    sandbox_path(&session_root(data_dir, session_id), OUTPUTS_DIR)
+}
+
+/// Where an absolute container path lives inside a sandbox. The path must have passed
+/// `check_mount_path`, so it cannot leave the sandbox.
+pub(crate) fn sandbox_path(root: &Path, container_path: &str) -> PathBuf {
+    root.join(container_path.trim_start_matches('/'))
+}
+
+/// Creates a session's sandbox with its empty outputs folder.
+pub(crate) fn create(data_dir: &Path, session_id: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(outputs_dir(data_dir, session_id))
+}
+
+/// Removes a session's sandbox.
+pub(crate) fn remove(data_dir: &Path, session_id: &str) {
+    let root = session_root(data_dir, session_id);
+    if let Err(error) = std::fs::remove_dir_all(&root) {
+        if error.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(%error, session_id, "cannot remove a sandbox");
+        }
+    }
+}
+
+/// Places a stored file at its mount path in the sandbox, read-only.
+pub(crate) fn mount_file(
+    store: &Store,
+    session_id: &str,
+    file_id: &str,
+    mount_path: &str,
+) -> Result<(), ApiError> {
+    let target = sandbox_path(&session_root(store.root(), session_id), mount_path);
+    let conflict = |error: std::io::Error| {
+        ApiError::invalid(format!(
+            "mount_path: `{mount_path}` cannot be created in the session ({error})"
+        ))
+    };
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(conflict)?;
+    }
+    if target.exists() {
+        return Err(ApiError::invalid(format!(
+            "mount_path: `{mount_path}` is already used in this session"
+        )));
+    }
+    let blob = store.blob_path(file_id);
+    if std::fs::hard_link(&blob, &target).is_err() {
+        std::fs::copy(&blob, &target).map_err(conflict)?;
+    }
+    let mut permissions = std::fs::metadata(&target)?.permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&target, permissions)?;
+    Ok(())
+}
+
+/// Creates the (empty) folder a repository or memory store is mounted at.
+pub(crate) fn mount_folder(
+    data_dir: &Path,
+    session_id: &str,
+    mount_path: &str,
+) -> Result<(), ApiError> {
+    let target = sandbox_path(&session_root(data_dir, session_id), mount_path);
+    std::fs::create_dir_all(&target).map_err(|error| {
+        ApiError::invalid(format!(
+            "mount_path: `{mount_path}` cannot be created in the session ({error})"
+        ))
+    })
+}
+
+/// Removes a mounted file from the sandbox.
+pub(crate) fn unmount_file(data_dir: &Path, session_id: &str, mount_path: &str) {
+    let target = sandbox_path(&session_root(data_dir, session_id), mount_path);
+    let _ = std::fs::remove_file(target);
+}
+
+/// Captures every file in a session's outputs folder that is new or changed since it was last
+/// captured, as a session-scoped, downloadable file.
+pub(crate) async fn capture_outputs(state: &AppState, session_id: &str) -> Result<(), ApiError> {
+    let _guard = state.capture_lock.lock().await;
+    let outputs = outputs_dir(state.store.root(), session_id);
+    let mut found = Vec::new();
+    collect_files(&outputs, &outputs, &mut found);
+    for (relative, path) in found {
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let size = metadata.len();
+        let modified = modified_nanos(&metadata);
+        let known = state.store.read(|db| db.captured(session_id, &relative))?;
+        if known == Some((size, modified)) {
+            continue;
+        }
+        let temp = TempFile::new(state.store.temp_path());
+        copy_synced(&path, &temp.path)?;
+        record_output(state, session_id, &relative, &temp, None, size, modified)?;
+    }
+    Ok(())
+}
+
+/// Stores a captured output: the content from `temp`, the file object, and the capture mark.
+pub(crate) fn record_output(
+    state: &AppState,
+    session_id: &str,
+    relative: &str,
+    temp: &TempFile,
+    mime_type: Option<String>,
+    size: u64,
+    modified: i64,
+) -> Result<FileObject, ApiError> {
+    let filename = relative.rsplit('/').next().unwrap_or(relative).to_owned();
+    let file = FileObject {
+        id: FileId::new(new_id("file_")).map_err(|e| ApiError::internal(e.to_string()))?,
+        object_type: "file".to_owned(),
+        mime_type: mime_type.unwrap_or_else(|| guess_mime_type(&filename).to_owned()),
+        filename,
+        size_bytes: std::fs::metadata(&temp.path)?.len(),
+        created_at: now(),
+        downloadable: Some(true),
+        scope: Some(FileScope::Session(SessionScope {
+            id: SessionId::new(session_id).map_err(|e| ApiError::internal(e.to_string()))?,
+        })),
+        expires_at: None,
+    };
+    state.store.commit_blob(&temp.path, file.id.as_str())?;
+    state.store.write(|db| {
+        db.insert(Kind::File, file.id.as_str(), None, &file, None)?;
+        db.record_capture(session_id, relative, size, modified, file.id.as_str())
+    })?;
+    Ok(file)
+}
+
+/// The modification time of a file in nanoseconds, to notice rewritten outputs.
+pub(crate) fn modified_nanos(metadata: &std::fs::Metadata) -> i64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |duration| duration.as_nanos() as i64)
+}
+
+fn collect_files(base: &Path, folder: &Path, found: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            collect_files(base, &path, found);
+        } else if file_type.is_file() {
+            if let Ok(relative) = path.strip_prefix(base) {
+                found.push((relative.to_string_lossy().replace('\\', "/"), path));
+            }
+        }
+    }
+}
+
+/// Copies a file and flushes the copy to disk.
+pub(crate) fn copy_synced(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = std::fs::File::open(from)?;
+    let mut target = std::fs::File::create(to)?;
+    std::io::copy(&mut source, &mut target)?;
+    target.flush()?;
+    target.sync_all()
+}
+
+/// Writes `temp`'s content to a session's outputs folder at `relative`, atomically.
+pub(crate) fn place_output(
+    data_dir: &Path,
+    session_id: &str,
+    relative: &str,
+    temp: &Path,
+) -> Result<std::fs::Metadata, ApiError> {
+    let target = outputs_dir(data_dir, session_id).join(relative);
+    let parent = target
+        .parent()
+        .ok_or_else(|| ApiError::invalid("the output path has no folder"))?;
+    std::fs::create_dir_all(parent).map_err(|error| {
+        ApiError::invalid(format!("cannot create the folder of `{relative}`: {error}"))
+    })?;
+    let staging = parent.join(format!("{TEMP_PREFIX}{}", crate::store::random_letters(12)));
+    copy_synced(temp, &staging)?;
+    if let Err(error) = std::fs::rename(&staging, &target) {
+        let _ = std::fs::remove_file(&staging);
+        return Err(ApiError::invalid(format!(
+            "cannot write the output `{relative}`: {error}"
+        )));
+    }
+    sync_dir(parent)?;
+    Ok(std::fs::metadata(&target)?)
+}
+
+/// A temporary file removed when dropped, unless it was moved into place first.
+#[derive(Debug)]
+pub(crate) struct TempFile {
+    pub(crate) path: PathBuf,
+}
+
+impl TempFile {
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Self { path }
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
