@@ -1,0 +1,279 @@
+//! Lists as streams of items that JavaScript reads one at a time (the JS glue makes them async
+//! iterables). Pages are fetched by the client core's page walk, only when the items before
+//! them have been read.
+
+use std::cell::RefCell;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use futures_util::{Stream, StreamExt};
+use managed_agents_client::Client;
+use managed_agents_fetch::FetchTransport;
+use managed_agents_types::common::{Order, Timestamp};
+use managed_agents_types::ids::{AgentId, SessionId};
+use managed_agents_types::sessions::SessionStatus;
+use managed_agents_types::{Cursor, agents, environments, files, memory_stores};
+use managed_agents_types::{resources, sessions, vaults};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::dispatch::to_json;
+use crate::error::{BindingError, into_js};
+use crate::options::request_options;
+
+type ItemJson = Result<String, BindingError>;
+type BoxedItems = Pin<Box<dyn Stream<Item = ItemJson>>>;
+
+/// The items of one list as JSON text, read with [`ItemStream::next`].
+#[wasm_bindgen]
+pub struct ItemStream {
+    /// `None` while a read is in progress.
+    items: Rc<RefCell<Option<BoxedItems>>>,
+}
+
+#[wasm_bindgen]
+impl ItemStream {
+    /// Resolves to the next item's JSON text, or to `undefined` after the last one. Reads
+    /// must not overlap: a second read while one is pending is rejected.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&self) -> js_sys::Promise {
+        let slot = Rc::clone(&self.items);
+        future_to_promise(async move {
+            let Some(mut items) = slot.borrow_mut().take() else {
+                return Err(into_js(BindingError::argument(
+                    "list",
+                    "a read of this list is already in progress; await it first",
+                )));
+            };
+            let next = items.next().await;
+            *slot.borrow_mut() = Some(items);
+            match next {
+                Some(Ok(json)) => Ok(JsValue::from_str(&json)),
+                Some(Err(error)) => Err(into_js(error)),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
+    }
+}
+
+/// The query of any list, with the official SDK's parameter names; each list takes the fields
+/// that apply to it and refuses the others.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    limit: Option<u32>,
+    page: Option<String>,
+    after_id: Option<String>,
+    before_id: Option<String>,
+    include_archived: Option<bool>,
+    order: Option<Order>,
+    agent_id: Option<String>,
+    statuses: Option<Vec<SessionStatus>>,
+    #[serde(rename = "created_at[gte]")]
+    created_at_gte: Option<Timestamp>,
+    #[serde(rename = "created_at[gt]")]
+    created_at_gt: Option<Timestamp>,
+    #[serde(rename = "created_at[lte]")]
+    created_at_lte: Option<Timestamp>,
+    #[serde(rename = "created_at[lt]")]
+    created_at_lt: Option<Timestamp>,
+    scope_id: Option<String>,
+}
+
+impl ListQuery {
+    fn parse(json: Option<&str>) -> Result<Self, BindingError> {
+        match json {
+            None => Ok(Self::default()),
+            Some(json) => {
+                serde_json::from_str(json).map_err(|error| BindingError::argument("params", error))
+            }
+        }
+    }
+
+    /// Fails when a field outside `allowed` is set (the cursor fields are always allowed).
+    fn only(&self, list: &str, allowed: &[&str]) -> Result<(), BindingError> {
+        let set = [
+            ("include_archived", self.include_archived.is_some()),
+            ("order", self.order.is_some()),
+            ("agent_id", self.agent_id.is_some()),
+            ("statuses", self.statuses.is_some()),
+            ("created_at[gte]", self.created_at_gte.is_some()),
+            ("created_at[gt]", self.created_at_gt.is_some()),
+            ("created_at[lte]", self.created_at_lte.is_some()),
+            ("created_at[lt]", self.created_at_lt.is_some()),
+            ("scope_id", self.scope_id.is_some()),
+        ];
+        match set
+            .iter()
+            .find(|(name, is_set)| *is_set && !allowed.contains(name))
+        {
+            Some((name, _)) => Err(BindingError::argument(
+                format!("params.{name}"),
+                format!("{list} does not take `{name}`"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Where the walk starts: at most one of `page`, `after_id` and `before_id`.
+    fn cursor(&self) -> Result<Option<Cursor>, BindingError> {
+        let cursors = [
+            self.page.clone().map(Cursor::Page),
+            self.after_id.clone().map(Cursor::AfterId),
+            self.before_id.clone().map(Cursor::BeforeId),
+        ];
+        let mut given = cursors.into_iter().flatten();
+        let first = given.next();
+        if given.next().is_some() {
+            return Err(BindingError::argument(
+                "params",
+                "give at most one of `page`, `after_id` and `before_id`",
+            ));
+        }
+        Ok(first)
+    }
+}
+
+/// Boxes a stream of items as a stream of their JSON text.
+fn boxed<I: Serialize + 'static>(
+    stream: impl Stream<Item = Result<I, managed_agents_client::Error>> + 'static,
+) -> BoxedItems {
+    Box::pin(stream.map(|item| {
+        item.map_err(BindingError::Client)
+            .and_then(|item| to_json(&item))
+    }))
+}
+
+/// Opens the list `operation` (for example `environments.list`).
+pub(crate) fn open(
+    client: &Client<FetchTransport>,
+    operation: &str,
+    session_id: Option<&str>,
+    params: Option<&str>,
+    options: Option<&str>,
+) -> Result<ItemStream, BindingError> {
+    let query = ListQuery::parse(params)?;
+    let options = request_options(options)?;
+    let cursor = query.cursor()?;
+    let archived = &["include_archived"];
+    let items = match operation {
+        "environments.list" => {
+            query.only(operation, archived)?;
+            let params = environments::EnvironmentListParams {
+                limit: query.limit,
+                cursor,
+                include_archived: query.include_archived,
+            };
+            boxed(
+                client
+                    .environments()
+                    .with_options(options)
+                    .list_stream(&params),
+            )
+        }
+        "agents.list" => {
+            query.only(operation, archived)?;
+            let params = agents::AgentListParams {
+                limit: query.limit,
+                cursor,
+                include_archived: query.include_archived,
+            };
+            boxed(client.agents().with_options(options).list_stream(&params))
+        }
+        "vaults.list" => {
+            query.only(operation, archived)?;
+            let params = vaults::VaultListParams {
+                limit: query.limit,
+                cursor,
+                include_archived: query.include_archived,
+            };
+            boxed(client.vaults().with_options(options).list_stream(&params))
+        }
+        "memoryStores.list" => {
+            query.only(operation, archived)?;
+            let params = memory_stores::MemoryStoreListParams {
+                limit: query.limit,
+                cursor,
+                include_archived: query.include_archived,
+            };
+            boxed(
+                client
+                    .memory_stores()
+                    .with_options(options)
+                    .list_stream(&params),
+            )
+        }
+        "sessions.list" => {
+            query.only(
+                operation,
+                &[
+                    "include_archived",
+                    "order",
+                    "agent_id",
+                    "statuses",
+                    "created_at[gte]",
+                    "created_at[gt]",
+                    "created_at[lte]",
+                    "created_at[lt]",
+                ],
+            )?;
+            let agent_id = query
+                .agent_id
+                .map(AgentId::new)
+                .transpose()
+                .map_err(|error| BindingError::id("params.agent_id", error))?;
+            let params = sessions::SessionListParams {
+                limit: query.limit,
+                cursor,
+                order: query.order,
+                include_archived: query.include_archived,
+                agent_id,
+                statuses: query.statuses.unwrap_or_default(),
+                created_at_gte: query.created_at_gte,
+                created_at_gt: query.created_at_gt,
+                created_at_lte: query.created_at_lte,
+                created_at_lt: query.created_at_lt,
+            };
+            boxed(client.sessions().with_options(options).list_stream(&params))
+        }
+        "sessions.resources.list" => {
+            query.only(operation, &[])?;
+            let session = session_id
+                .ok_or_else(|| BindingError::argument("session_id", "this list needs a session"))
+                .and_then(|id| {
+                    SessionId::new(id).map_err(|error| BindingError::id("session_id", error))
+                })?;
+            let params = resources::SessionResourceListParams {
+                limit: query.limit,
+                cursor,
+            };
+            let resources = client.sessions().resources().with_options(options);
+            boxed(resources.list_stream(&session, &params))
+        }
+        "files.list" => {
+            query.only(operation, &["scope_id"])?;
+            let scope_id = query
+                .scope_id
+                .map(SessionId::new)
+                .transpose()
+                .map_err(|error| BindingError::id("params.scope_id", error))?;
+            let params = files::FileListParams {
+                limit: query.limit,
+                cursor,
+                scope_id,
+            };
+            boxed(client.files().with_options(options).list_stream(&params))
+        }
+        other => {
+            return Err(BindingError::argument(
+                "operation",
+                format!("`{other}` is not a list"),
+            ));
+        }
+    };
+    Ok(ItemStream {
+        items: Rc::new(RefCell::new(Some(items))),
+    })
+}
