@@ -1,0 +1,52 @@
+//! `managed-agents emulator`: serves the local emulator until interrupted.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use managed_agents_emulator::{Emulator, EmulatorConfig};
+
+use crate::cli::EmulatorArgs;
+use crate::error::CliError;
+
+/// Serves until Ctrl-C or SIGTERM.
+pub(crate) async fn serve(args: EmulatorArgs) -> Result<(), CliError> {
+    let bind = args
+        .bind
+        .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)));
+    let api_key = std::env::var(&args.api_key_env)
+        .ok()
+        .filter(|key| !key.is_empty());
+    let config = EmulatorConfig {
+        bind,
+        api_key,
+        data_dir: args.data_dir,
+        max_file_resources: args.max_file_resources,
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config)
+        .await
+        .map_err(|error| CliError::Emulator(error.to_string()))?;
+    println!("listening on {}", emulator.base_url());
+    if emulator.generated_api_key() {
+        println!("api key: {}", emulator.api_key());
+    }
+    println!("data in {}", emulator.data_dir().display());
+    wait_for_stop().await;
+    emulator.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

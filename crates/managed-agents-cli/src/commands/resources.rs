@@ -1,0 +1,95 @@
+//! `managed-agents resources …`: a session's mounted resources.
+
+use managed_agents_types::resources::{
+    FileResourceParams, ResourceParams, SessionResource, SessionResourceListParams,
+    SessionResourceUpdateParams,
+};
+use managed_agents_types::{SessionId, SessionResourceId};
+
+use super::collect;
+use crate::cli::{ListArgs, ResourceCommand};
+use crate::error::CliError;
+use crate::input;
+use crate::output::{Column, Printer};
+use crate::target::Target;
+
+/// The table columns of a resource. A token is never among them: the API never returns one.
+pub(crate) const COLUMNS: &[Column<SessionResource>] = &[
+    ("id", |resource| {
+        resource.id().map_or("-".to_owned(), ToString::to_string)
+    }),
+    ("type", |resource| resource.type_name().to_owned()),
+    ("source", |resource| match resource {
+        SessionResource::File(file) => file.file_id.to_string(),
+        SessionResource::GithubRepository(repository) => repository.url.clone(),
+        SessionResource::MemoryStore(store) => store.memory_store_id.to_string(),
+        SessionResource::Unknown(_) => "-".to_owned(),
+    }),
+    ("mount_path", |resource| match resource {
+        SessionResource::File(file) => file.mount_path.clone(),
+        SessionResource::GithubRepository(repository) => repository.mount_path.clone(),
+        SessionResource::MemoryStore(store) => store.mount_path.clone(),
+        SessionResource::Unknown(_) => "-".to_owned(),
+    }),
+];
+
+/// Runs one resources command.
+pub(crate) async fn run(
+    target: &Target,
+    printer: Printer,
+    command: ResourceCommand,
+) -> Result<(), CliError> {
+    let resources = target.client.sessions().resources();
+    match command {
+        ResourceCommand::List { session_id } => {
+            let session: SessionId = input::id("session ID", &session_id)?;
+            let all = ListArgs {
+                max_items: None,
+                page_size: None,
+            };
+            let stream = resources.list_stream(&session, &SessionResourceListParams::default());
+            printer.list(&collect(stream, &all).await?, COLUMNS);
+        }
+        ResourceCommand::AddFile {
+            session_id,
+            file_id,
+            mount_path,
+        } => {
+            let session: SessionId = input::id("session ID", &session_id)?;
+            let params = ResourceParams::File(FileResourceParams {
+                file_id: input::id("file ID", &file_id)?,
+                mount_path,
+            });
+            printer.object(&resources.add(&session, &params).await?);
+        }
+        ResourceCommand::Get {
+            session_id,
+            resource_id,
+        } => {
+            let session: SessionId = input::id("session ID", &session_id)?;
+            let resource: SessionResourceId = input::id("resource ID", &resource_id)?;
+            printer.object(&resources.retrieve(&session, &resource).await?);
+        }
+        ResourceCommand::RotateToken {
+            session_id,
+            resource_id,
+            token,
+        } => {
+            let session: SessionId = input::id("session ID", &session_id)?;
+            let resource: SessionResourceId = input::id("resource ID", &resource_id)?;
+            let params = SessionResourceUpdateParams {
+                authorization_token: input::token(&token)?,
+            };
+            printer.object(&resources.update(&session, &resource, &params).await?);
+        }
+        ResourceCommand::Delete {
+            session_id,
+            resource_id,
+        } => {
+            let session: SessionId = input::id("session ID", &session_id)?;
+            let resource: SessionResourceId = input::id("resource ID", &resource_id)?;
+            printer.object(&resources.delete(&session, &resource).await?);
+        }
+    }
+    Ok(())
+}

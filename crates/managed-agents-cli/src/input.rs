@@ -1,0 +1,313 @@
+//! Turning command-line text into the types crate's values, with errors that say which flag
+//! was wrong and why.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::str::FromStr;
+
+use managed_agents_types::common::{Metadata, MetadataPatch};
+use managed_agents_types::environments::{
+    CloudConfig, CloudConfigUpdate, EnvironmentConfig, LimitedNetworking, Networking,
+    PackageManagersAndCustomNetworking, Packages, SelfHostedConfig, UnrestrictedNetworking,
+};
+use managed_agents_types::resources::{
+    BranchCheckout, Checkout, CommitCheckout, FileResourceParams, GithubRepositoryResourceParams,
+    MemoryAccess, MemoryStoreResourceParams, ResourceParams,
+};
+use managed_agents_types::{IdError, Patch, Secret};
+use serde::de::DeserializeOwned;
+
+use crate::cli::{EnvironmentConfigArgs, MetadataArgs, NetworkingKind, TokenArgs};
+use crate::error::CliError;
+
+/// Parses a typed ID, naming the flag or argument on failure.
+pub(crate) fn id<T: FromStr<Err = IdError>>(what: &str, value: &str) -> Result<T, CliError> {
+    value
+        .parse()
+        .map_err(|error: IdError| CliError::usage(format!("{what}: {error}")))
+}
+
+/// Parses `KEY=VALUE` pairs for a create body.
+pub(crate) fn metadata(args: &MetadataArgs) -> Result<Option<Metadata>, CliError> {
+    if args.metadata.is_empty() {
+        return Ok(None);
+    }
+    let mut metadata = Metadata::new();
+    for pair in &args.metadata {
+        let (key, value) = split_pair(pair)?;
+        metadata.insert(key.to_owned(), value.to_owned());
+    }
+    Ok(Some(metadata))
+}
+
+/// Parses `KEY=VALUE` pairs for an update body: an empty value deletes the key.
+pub(crate) fn metadata_patch(args: &MetadataArgs) -> Result<Option<MetadataPatch>, CliError> {
+    if args.metadata.is_empty() {
+        return Ok(None);
+    }
+    let mut patch = MetadataPatch::new();
+    for pair in &args.metadata {
+        let (key, value) = split_pair(pair)?;
+        let value = (!value.is_empty()).then(|| value.to_owned());
+        patch.insert(key.to_owned(), value);
+    }
+    Ok(Some(patch))
+}
+
+fn split_pair(pair: &str) -> Result<(&str, &str), CliError> {
+    pair.split_once('=')
+        .filter(|(key, _)| !key.is_empty())
+        .ok_or_else(|| CliError::usage(format!("--metadata `{pair}`: expected KEY=VALUE")))
+}
+
+/// Reads a JSON or YAML file (by its extension; JSON first otherwise) into `T`, naming the
+/// field that does not fit.
+pub(crate) fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| CliError::io(format!("reading {}", path.display()), error))?;
+    let is_yaml = matches!(
+        path.extension().and_then(|extension| extension.to_str()),
+        Some("yaml" | "yml")
+    );
+    let value: serde_json::Value = if is_yaml {
+        serde_norway::from_str(&text).map_err(|error| {
+            CliError::usage(format!("{}: not valid YAML: {error}", path.display()))
+        })?
+    } else {
+        serde_json::from_str(&text).map_err(|error| {
+            CliError::usage(format!("{}: not valid JSON: {error}", path.display()))
+        })?
+    };
+    managed_agents_types::decode::decode_value(value).map_err(|error| {
+        CliError::usage(format!(
+            "{}: `{}`: {}",
+            path.display(),
+            error.path,
+            error.message
+        ))
+    })
+}
+
+/// The token for a repository: from the environment variable, or stdin's first line.
+pub(crate) fn token(args: &TokenArgs) -> Result<Secret, CliError> {
+    let token = if args.token_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|error| CliError::io("reading the token from stdin", error))?;
+        line.trim().to_owned()
+    } else {
+        std::env::var(&args.token_env).map_err(|_| {
+            CliError::usage(format!(
+                "no repository token: set {} or pass --token-stdin (tokens are never taken from \
+                 the command line)",
+                args.token_env
+            ))
+        })?
+    };
+    if token.is_empty() {
+        return Err(CliError::usage("the repository token is empty"));
+    }
+    Ok(Secret::new(token))
+}
+
+/// `FILE_ID` or `FILE_ID:/mount/path`.
+pub(crate) fn file_resource(spec: &str) -> Result<ResourceParams, CliError> {
+    let (file_id, mount_path) = match spec.split_once(':') {
+        Some((file_id, path)) => (file_id, Some(path.to_owned())),
+        None => (spec, None),
+    };
+    Ok(ResourceParams::File(FileResourceParams {
+        file_id: id("--file", file_id)?,
+        mount_path,
+    }))
+}
+
+/// `URL`, `URL@BRANCH` or `URL#SHA`, optionally followed by `=/mount/path`.
+pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<ResourceParams, CliError> {
+    let (reference, mount_path) = match spec.split_once('=') {
+        Some((reference, path)) => (reference, Some(path.to_owned())),
+        None => (spec, None),
+    };
+    let (url, checkout) = if let Some((url, sha)) = reference.split_once('#') {
+        (
+            url,
+            Some(Checkout::Commit(CommitCheckout {
+                sha: sha.to_owned(),
+            })),
+        )
+    } else if let Some((url, branch)) = reference.rsplit_once('@') {
+        (
+            url,
+            Some(Checkout::Branch(BranchCheckout {
+                name: branch.to_owned(),
+            })),
+        )
+    } else {
+        (reference, None)
+    };
+    Ok(ResourceParams::GithubRepository(
+        GithubRepositoryResourceParams {
+            url: url.to_owned(),
+            authorization_token: token.clone(),
+            mount_path,
+            checkout,
+        },
+    ))
+}
+
+/// `ID` or `ID:read_only` / `ID:read_write`.
+pub(crate) fn memory_store_resource(spec: &str) -> Result<ResourceParams, CliError> {
+    let (store, access) = match spec.split_once(':') {
+        Some((store, access @ ("read_only" | "read_write"))) => {
+            (store, Some(MemoryAccess::from(access)))
+        }
+        Some((_, other)) => {
+            return Err(CliError::usage(format!(
+                "--memory-store `{spec}`: access must be read_only or read_write, not `{other}`"
+            )));
+        }
+        None => (spec, None),
+    };
+    Ok(ResourceParams::MemoryStore(MemoryStoreResourceParams {
+        memory_store_id: id("--memory-store", store)?,
+        access,
+        instructions: None,
+    }))
+}
+
+fn packages(args: &EnvironmentConfigArgs) -> Option<Packages> {
+    let lists = [
+        &args.apt,
+        &args.cargo,
+        &args.gem,
+        &args.go,
+        &args.npm,
+        &args.pip,
+    ];
+    if lists.iter().all(|list| list.is_empty()) {
+        return None;
+    }
+    let some = |list: &Vec<String>| (!list.is_empty()).then(|| list.clone());
+    Some(Packages {
+        object_type: None,
+        apt: some(&args.apt),
+        cargo: some(&args.cargo),
+        gem: some(&args.gem),
+        go: some(&args.go),
+        npm: some(&args.npm),
+        pip: some(&args.pip),
+    })
+}
+
+fn networking(args: &EnvironmentConfigArgs) -> Result<Option<Networking>, CliError> {
+    let hosts = (!args.allowed_hosts.is_empty()).then(|| args.allowed_hosts.clone());
+    let limited_only = args.allow_package_managers || args.allow_mcp_servers;
+    let networking = match args.networking {
+        None if hosts.is_none() && !limited_only => return Ok(None),
+        None => {
+            return Err(CliError::usage(
+                "--allowed-host, --allow-package-managers and --allow-mcp-servers need \
+                 --networking limited (or package-managers-and-custom for hosts)",
+            ));
+        }
+        Some(NetworkingKind::Unrestricted) if hosts.is_some() || limited_only => {
+            return Err(CliError::usage(
+                "--networking unrestricted takes no --allowed-host or --allow-* flag",
+            ));
+        }
+        Some(NetworkingKind::Unrestricted) => Networking::Unrestricted(UnrestrictedNetworking {}),
+        Some(NetworkingKind::Limited) => Networking::Limited(LimitedNetworking {
+            allowed_hosts: hosts,
+            allow_package_managers: args.allow_package_managers.then_some(true),
+            allow_mcp_servers: args.allow_mcp_servers.then_some(true),
+        }),
+        Some(NetworkingKind::PackageManagersAndCustom) if limited_only => {
+            return Err(CliError::usage(
+                "--allow-package-managers and --allow-mcp-servers go with --networking limited",
+            ));
+        }
+        Some(NetworkingKind::PackageManagersAndCustom) => {
+            Networking::PackageManagersAndCustom(PackageManagersAndCustomNetworking {
+                allowed_hosts: hosts,
+            })
+        }
+    };
+    Ok(Some(networking))
+}
+
+/// The configuration the flags describe, if they describe one.
+pub(crate) fn environment_config(
+    args: &EnvironmentConfigArgs,
+) -> Result<Option<EnvironmentConfig>, CliError> {
+    if args.self_hosted {
+        return Ok(Some(EnvironmentConfig::SelfHosted(SelfHostedConfig {})));
+    }
+    let networking = networking(args)?;
+    let packages = packages(args);
+    if networking.is_none() && packages.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(EnvironmentConfig::Cloud(CloudConfig {
+        networking,
+        packages,
+    })))
+}
+
+/// The configuration change the flags describe, if any (cloud environments only).
+pub(crate) fn environment_config_update(
+    args: &EnvironmentConfigArgs,
+) -> Result<Option<CloudConfigUpdate>, CliError> {
+    if args.self_hosted {
+        return Err(CliError::usage(
+            "an environment's config type cannot change",
+        ));
+    }
+    let networking = networking(args)?;
+    let packages = packages(args);
+    if networking.is_none() && packages.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(CloudConfigUpdate {
+        networking: networking.map_or(Patch::Omitted, Patch::Value),
+        packages: packages.map_or(Patch::Omitted, Patch::Value),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_specs() {
+        let token = Secret::new("t");
+        let parsed = repository_resource("https://github.com/o/r@main=/src/r", &token).unwrap();
+        let ResourceParams::GithubRepository(repository) = parsed else {
+            panic!()
+        };
+        assert_eq!(repository.url, "https://github.com/o/r");
+        assert_eq!(repository.mount_path.as_deref(), Some("/src/r"));
+        assert_eq!(
+            repository.checkout,
+            Some(Checkout::Branch(BranchCheckout {
+                name: "main".into()
+            }))
+        );
+    }
+
+    #[test]
+    fn bad_metadata_and_ids_are_named() {
+        let args = MetadataArgs {
+            metadata: vec!["novalue".into()],
+        };
+        assert!(
+            metadata(&args)
+                .unwrap_err()
+                .to_string()
+                .contains("--metadata")
+        );
+        let error = id::<managed_agents_types::EnvironmentId>("environment", "sesn_1").unwrap_err();
+        assert!(error.to_string().contains("env_"));
+    }
+}
