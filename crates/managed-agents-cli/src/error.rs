@@ -80,6 +80,14 @@ fn client_report(error: &ClientError) -> String {
                 api.status, api.message
             )
         }
-        None => format!("error: {error}"),
+        None => {
+            let mut text = format!("error: {error}");
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
     }
 }

@@ -71,10 +71,13 @@ pub(crate) async fn run(
                 PathBuf::from(name.unwrap_or_else(|| "download".as_ref()))
             });
             let written = download(&target.client, printer, &file, &destination).await?;
-            printer.note(&format!(
-                "wrote {written} bytes to {}",
-                destination.display()
-            ));
+            if printer.json {
+                let path = destination.display().to_string();
+                printer
+                    .object(&serde_json::json!({ "id": file.id, "path": path, "bytes": written }));
+            } else {
+                println!("wrote {written} bytes to {}", destination.display());
+            }
         }
         FileCommand::Delete { id } => {
             let id: FileId = input::id("file ID", &id)?;

@@ -1,0 +1,598 @@
+//! The `managed-agents` binary driven against a real emulator on 127.0.0.1: every subcommand
+//! group, a bad-input case for each, and no key or token on stdout or stderr, ever.
+
+use std::path::Path;
+use std::process::Output;
+
+use managed_agents_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_managed-agents");
+const TOKEN: &str = "ghp_clitesttoken0123456789abcdefghijkl";
+const ROTATED: &str = "ghp_clirotatedtoken9876543210zyxwvuts";
+
+/// One emulator and the secrets no output may contain.
+struct Harness {
+    emulator: RunningEmulator,
+    outputs: Vec<String>,
+}
+
+impl Harness {
+    async fn start() -> Self {
+        let emulator = Emulator::start(EmulatorConfig::default())
+            .await
+            .expect("emulator starts");
+        Self {
+            emulator,
+            outputs: Vec::new(),
+        }
+    }
+
+    /// Runs the binary against the emulator; `stdin` is written to its standard input.
+    async fn run(&mut self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut command = tokio::process::Command::new(BINARY);
+        command
+            .args(["--base-url", &self.emulator.base_url()])
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("ANTHROPIC_API_KEY", self.emulator.api_key())
+            .env("GITHUB_TOKEN", TOKEN)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().expect("the binary starts");
+        let mut input = child.stdin.take().expect("stdin is piped");
+        if let Some(text) = stdin {
+            tokio::io::AsyncWriteExt::write_all(&mut input, text.as_bytes())
+                .await
+                .unwrap();
+        }
+        drop(input);
+        let output = child.wait_with_output().await.expect("the binary runs");
+        self.outputs
+            .push(String::from_utf8_lossy(&output.stdout).into_owned());
+        self.outputs
+            .push(String::from_utf8_lossy(&output.stderr).into_owned());
+        output
+    }
+
+    /// Runs and expects success; returns stdout parsed as JSON (`--json` is added).
+    async fn json(&mut self, args: &[&str]) -> serde_json::Value {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let output = self.run(&with_json, None).await;
+        assert!(
+            output.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|error| panic!("{args:?}: stdout is not JSON ({error})"))
+    }
+
+    /// Runs and expects failure with `code`; returns stderr.
+    async fn fails(&mut self, args: &[&str], stdin: Option<&str>, code: i32) -> String {
+        let output = self.run(args, stdin).await;
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?} should fail with {code}: {stderr}"
+        );
+        stderr
+    }
+
+    fn assert_no_secret_leaked(&self) {
+        let key = self.emulator.api_key();
+        for text in &self.outputs {
+            for secret in [key, TOKEN, ROTATED] {
+                assert!(
+                    !text.contains(secret),
+                    "a secret reached the output:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+fn id(value: &serde_json::Value) -> String {
+    value["id"].as_str().expect("an id").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environments_from_flags_and_files() {
+    let mut harness = Harness::start().await;
+    let created = harness
+        .json(&[
+            "environments",
+            "create",
+            "--name",
+            "data-analysis",
+            "--networking",
+            "limited",
+            "--allow-package-managers",
+            "--pip",
+            "pandas",
+            "--npm",
+            "express",
+            "--metadata",
+            "team=ml",
+        ])
+        .await;
+    assert_eq!(created["config"]["networking"]["type"], "limited");
+    assert_eq!(created["config"]["packages"]["pip"][0], "pandas");
+
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("env.yaml");
+    std::fs::write(&file, "name: from-yaml\nconfig:\n  type: cloud\n  networking:\n    type: package_managers_and_custom\n    allowed_hosts: [api.example.com]\n").unwrap();
+    let from_yaml = harness
+        .json(&[
+            "environments",
+            "create",
+            "--from-file",
+            file.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(
+        from_yaml["config"]["networking"]["allowed_hosts"][0],
+        "api.example.com"
+    );
+
+    let table = harness.run(&["environments", "list"], None).await;
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.starts_with("ID") && table.contains("from-yaml") && table.contains("data-analysis")
+    );
+
+    let environment = id(&created);
+    let updated = harness
+        .json(&[
+            "environments",
+            "update",
+            &environment,
+            "--description",
+            "new",
+            "--metadata",
+            "team=",
+        ])
+        .await;
+    assert_eq!(updated["description"], "new");
+    assert_eq!(updated["metadata"], serde_json::json!({}));
+    let cleared = harness
+        .json(&[
+            "environments",
+            "update",
+            &environment,
+            "--clear-description",
+        ])
+        .await;
+    assert_eq!(cleared["description"], serde_json::Value::Null);
+    let archived = harness
+        .json(&["environments", "archive", &environment])
+        .await;
+    assert!(archived["archived_at"].is_string());
+    assert_eq!(
+        harness
+            .json(&["environments", "list"])
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        harness
+            .json(&["environments", "list", "--include-archived"])
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let stderr = harness
+        .fails(
+            &["environments", "update", &environment, "--name", "x"],
+            None,
+            1,
+        )
+        .await;
+    assert!(
+        stderr.contains("400") && stderr.contains("request id: req_"),
+        "{stderr}"
+    );
+    harness
+        .json(&["environments", "delete", &environment])
+        .await;
+
+    // Bad input: a duplicate name, a wrong ID kind, a broken file, contradictory flags.
+    let stderr = harness
+        .fails(&["environments", "create", "--name", "from-yaml"], None, 1)
+        .await;
+    assert!(stderr.contains("409"), "{stderr}");
+    let stderr = harness
+        .fails(&["environments", "get", "sesn_123"], None, 2)
+        .await;
+    assert!(stderr.contains("env_"), "{stderr}");
+    std::fs::write(&file, "name: [unclosed").unwrap();
+    let stderr = harness
+        .fails(
+            &[
+                "environments",
+                "create",
+                "--from-file",
+                file.to_str().unwrap(),
+            ],
+            None,
+            2,
+        )
+        .await;
+    assert!(stderr.contains("env.yaml"), "{stderr}");
+    let stderr = harness
+        .fails(
+            &[
+                "environments",
+                "create",
+                "--name",
+                "x",
+                "--pip",
+                "numpy",
+                "--networking",
+                "limited",
+            ],
+            None,
+            1,
+        )
+        .await;
+    assert!(stderr.contains("allow_package_managers"), "{stderr}");
+    harness.assert_no_secret_leaked();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_sessions_resources_and_outputs() {
+    let mut harness = Harness::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let upload = folder.path().join("Grüner Baum – 報告.bin");
+    let content: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    std::fs::write(&upload, &content).unwrap();
+    let file = harness
+        .json(&["files", "upload", upload.to_str().unwrap()])
+        .await;
+    assert_eq!(file["filename"], "Grüner Baum – 報告.bin");
+    assert_eq!(file["size_bytes"], 70_000);
+    let file_id = id(&file);
+    assert_eq!(
+        harness.json(&["files", "get", &file_id]).await["id"],
+        file_id.as_str()
+    );
+
+    let agent = harness
+        .json(&[
+            "agents",
+            "create",
+            "--name",
+            "GitHub Agent",
+            "--mcp-server",
+            "github=https://api.githubcopilot.com/mcp/",
+        ])
+        .await;
+    assert_eq!(agent["tools"][1]["mcp_server_name"], "github");
+    let environment = harness
+        .json(&["environments", "create", "--name", "python-dev"])
+        .await;
+    let vault = harness.json(&["vaults", "create", "--name", "ci"]).await;
+    let store = harness
+        .json(&["memory-stores", "create", "--name", "User Preferences"])
+        .await;
+
+    let session = harness
+        .json(&[
+            "sessions",
+            "create",
+            "--agent",
+            &id(&agent),
+            "--environment",
+            &id(&environment),
+            "--file",
+            &format!("{file_id}:/workspace/data.bin"),
+            "--repo",
+            "https://github.com/owner/repo@main",
+            "--memory-store",
+            &format!("{}:read_only", id(&store)),
+            "--vault",
+            &id(&vault),
+            "--title",
+            "cli test",
+        ])
+        .await;
+    let session_id = id(&session);
+    assert_eq!(session["resources"].as_array().unwrap().len(), 3);
+
+    let resources = harness.json(&["resources", "list", &session_id]).await;
+    let repository = resources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|resource| resource["type"] == "github_repository")
+        .unwrap();
+    let repository_id = id(repository);
+    let rotated = harness
+        .run(
+            &[
+                "--json",
+                "resources",
+                "rotate-token",
+                &session_id,
+                &repository_id,
+                "--token-stdin",
+            ],
+            Some(ROTATED),
+        )
+        .await;
+    assert!(
+        rotated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+    let added = harness
+        .json(&[
+            "resources",
+            "add-file",
+            &session_id,
+            &file_id,
+            "--mount-path",
+            "/data/second.bin",
+        ])
+        .await;
+    harness
+        .json(&["resources", "get", &session_id, &id(&added)])
+        .await;
+    harness
+        .json(&["resources", "delete", &session_id, &id(&added)])
+        .await;
+
+    // The agent writes an output; the tool pulls it.
+    let client = reqwest::Client::new();
+    let url = format!(
+        "{}/_emulator/sessions/{session_id}/outputs/report.md",
+        harness.emulator.base_url()
+    );
+    let response = client
+        .put(url)
+        .header("x-api-key", harness.emulator.api_key())
+        .body("# done\n")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let outputs = harness
+        .json(&["files", "list", "--scope-id", &session_id])
+        .await;
+    assert_eq!(outputs.as_array().unwrap().len(), 1);
+    let pulled = folder.path().join("pulled");
+    let output = harness
+        .run(
+            &[
+                "files",
+                "pull-outputs",
+                &session_id,
+                "--dir",
+                pulled.to_str().unwrap(),
+            ],
+            None,
+        )
+        .await;
+    assert!(output.status.success());
+    assert_eq!(
+        std::fs::read(pulled.join("report.md")).unwrap(),
+        b"# done\n"
+    );
+    let target = folder.path().join("copy.md");
+    let output_id = id(&outputs[0]);
+    harness
+        .json(&[
+            "files",
+            "download",
+            &output_id,
+            "-o",
+            target.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(std::fs::read(&target).unwrap(), b"# done\n");
+
+    // Bad input, one per group.
+    let stderr = harness
+        .fails(
+            &[
+                "files",
+                "download",
+                &file_id,
+                "-o",
+                target.to_str().unwrap(),
+            ],
+            None,
+            1,
+        )
+        .await;
+    assert!(
+        stderr.contains("403") && stderr.contains("permission_error"),
+        "{stderr}"
+    );
+    let missing = folder.path().join("missing.csv");
+    let stderr = harness
+        .fails(&["files", "upload", missing.to_str().unwrap()], None, 1)
+        .await;
+    assert!(stderr.contains("missing.csv"), "{stderr}");
+    let stderr = harness
+        .fails(
+            &[
+                "sessions",
+                "create",
+                "--agent",
+                &id(&agent),
+                "--environment",
+                &id(&environment),
+                "--file",
+                &format!("{file_id}:relative/path"),
+            ],
+            None,
+            1,
+        )
+        .await;
+    assert!(stderr.contains("resources[0].mount_path"), "{stderr}");
+    let stderr = harness
+        .fails(
+            &[
+                "resources",
+                "rotate-token",
+                &session_id,
+                &repository_id,
+                "--token-stdin",
+            ],
+            Some(""),
+            2,
+        )
+        .await;
+    assert!(stderr.contains("empty"), "{stderr}");
+    let stderr = harness
+        .fails(
+            &["agents", "create", "--name", "x", "--mcp-server", "nourl"],
+            None,
+            2,
+        )
+        .await;
+    assert!(stderr.contains("NAME=URL"), "{stderr}");
+    let stderr = harness
+        .fails(&["vaults", "get", "vlt_doesnotexist"], None, 1)
+        .await;
+    assert!(
+        stderr.contains("404") && stderr.contains("not_found_error"),
+        "{stderr}"
+    );
+    let stderr = harness
+        .fails(&["memory-stores", "create", "--name", ""], None, 1)
+        .await;
+    assert!(stderr.contains("name"), "{stderr}");
+    let stderr = harness
+        .fails(&["sessions", "get", "env_123"], None, 2)
+        .await;
+    assert!(stderr.contains("sesn_"), "{stderr}");
+
+    harness.json(&["sessions", "archive", &session_id]).await;
+    harness.json(&["sessions", "delete", &session_id]).await;
+    harness.json(&["files", "delete", &file_id]).await;
+    harness.json(&["agents", "archive", &id(&agent)]).await;
+    harness.json(&["vaults", "delete", &id(&vault)]).await;
+    harness
+        .json(&["memory-stores", "delete", &id(&store)])
+        .await;
+
+    // Verbose logging prints nothing secret either.
+    let output = harness.run(&["-vvv", "sessions", "list"], None).await;
+    assert!(output.status.success());
+    harness.assert_no_secret_leaked();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_never_come_from_argv_and_missing_ones_are_reported() {
+    let mut harness = Harness::start().await;
+    let output = harness.run(&["sessions", "create", "--help"], None).await;
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        help.contains("--token-env") && !help.contains("--token "),
+        "{help}"
+    );
+    let mut command = tokio::process::Command::new(BINARY);
+    let output = command
+        .args([
+            "--base-url",
+            &harness.emulator.base_url(),
+            "sessions",
+            "create",
+            "--agent",
+            "agent_1",
+        ])
+        .args([
+            "--environment",
+            "env_1",
+            "--repo",
+            "https://github.com/o/r",
+            "--token-env",
+            "NOPE_TOKEN",
+        ])
+        .env_clear()
+        .env("ANTHROPIC_API_KEY", harness.emulator.api_key())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("NOPE_TOKEN"));
+    harness.assert_no_secret_leaked();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_are_a_usage_error() {
+    let output = tokio::process::Command::new(BINARY)
+        .args(["environments", "list"])
+        .env_clear()
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("ANTHROPIC_API_KEY"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_emulator_keeps_state_between_commands() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    let run = |args: Vec<&str>| {
+        let mut command = std::process::Command::new(BINARY);
+        command
+            .arg("--json")
+            .arg("--emulator")
+            .arg(dir)
+            .args(args)
+            .env_clear();
+        command.output().unwrap()
+    };
+    let created = run(vec!["environments", "create", "--name", "kept"]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let listed = run(vec!["environments", "list"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "kept");
+    assert!(Path::new(dir).read_dir().unwrap().next().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quickstart_passes_every_step() {
+    let output = tokio::process::Command::new(BINARY)
+        .arg("quickstart")
+        .env_clear()
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for step in 1..=6 {
+        assert!(
+            stdout.contains(&format!("[{step}/6]")),
+            "step {step} missing:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("409") && stdout.contains("400, as expected") && stdout.contains("matches")
+    );
+    assert!(stdout.contains("every step behaved as the spec says"));
+    assert!(
+        !stdout.contains("ghp_"),
+        "a token reached the transcript:\n{stdout}"
+    );
+}
