@@ -77,6 +77,7 @@ pub(crate) fn run_all(root: &Path) -> Result<(), String> {
         ],
     )?;
     run(root, "cargo", &["test", "--workspace"])?;
+    run(root, "cargo", &["run", "-p", "managed-agents-cli", "--", "quickstart"])?;
     println!("\nci: every check passed");
     Ok(())
 }
