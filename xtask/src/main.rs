@@ -1,21 +1,28 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
-//! - `codegen [--check]`: writes the JSON Schema files under `schemas/`; with `--check`, fails
-//!   with a diff when the committed files differ from what the code generates.
+//! - `codegen [--check]`: writes the JSON Schema files under `schemas/` and the TypeScript
+//!   typings in `bindings/types/api.d.ts`; with `--check`, fails with a diff when the committed
+//!   files differ from what the code generates.
+//! - `wasm [test]`: builds the npm package in `bindings/pkg` and prints its size; `test` runs
+//!   the wasm, Node, headless Chromium and TypeScript tests against the emulator.
 //! - `ci`: installs what the checks need, then runs every check (the README's test command).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod ci;
 mod codegen;
 mod typings;
+mod wasm;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&root(), args.iter().any(|arg| arg == "--check")),
         Some("ci") => ci::run_all(&root()),
+        Some("bench-files") => bench::run(&root()),
+        Some("wasm") => wasm::run_command(&root(), &args[1..]),
         _ => Err(usage()),
     };
     match result {
@@ -28,7 +35,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask codegen [--check] | ci".to_owned()
+    "usage: cargo xtask codegen [--check] | wasm [test] | ci".to_owned()
 }
 
 /// The workspace root.

@@ -1,0 +1,249 @@
+// The JavaScript API of the package, shaped like the official TypeScript SDK's beta resources.
+// Every call goes to the wasm module (JSON text both ways, so values are plain wire objects);
+// this file only shapes arguments, makes lists async iterable and turns failures into errors.
+
+/** The base class of every error this package throws. */
+export class ManagedAgentsError extends Error {
+  constructor(message, kind = 'client') {
+    super(message);
+    this.name = new.target.name;
+    /** What failed: `api`, `connection`, `timeout`, `validation`, `decode`, `pagination`,
+     * `invalid_argument` or `client`. */
+    this.kind = kind;
+  }
+}
+
+/** The API answered with an error status. */
+export class APIError extends ManagedAgentsError {
+  constructor(detail) {
+    super(detail.message, 'api');
+    this.status = detail.status;
+    this.headers = detail.headers ?? {};
+    this.requestID = detail.request_id ?? undefined;
+    this.type = detail.type ?? undefined;
+    this.body = detail.body ?? '';
+    let error;
+    try {
+      error = JSON.parse(this.body);
+    } catch {
+      error = undefined;
+    }
+    /** The parsed error body (`{ type: "error", error: { type, message }, request_id }`). */
+    this.error = error;
+  }
+}
+
+export class BadRequestError extends APIError {}
+export class AuthenticationError extends APIError {}
+export class PermissionDeniedError extends APIError {}
+export class NotFoundError extends APIError {}
+export class ConflictError extends APIError {}
+export class RateLimitError extends APIError {}
+export class InternalServerError extends APIError {}
+
+/** No answer arrived: the network failed, or a browser refused the response (CORS). */
+export class APIConnectionError extends ManagedAgentsError {}
+/** An attempt took longer than its timeout (after every retry). */
+export class APIConnectionTimeoutError extends APIConnectionError {}
+/** The request broke a documented rule and was not sent, or an argument was malformed. */
+export class ValidationError extends ManagedAgentsError {}
+
+const STATUS_ERRORS = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  429: RateLimitError,
+};
+
+function toError(thrown) {
+  const detail = thrown && thrown.managedAgentsError;
+  if (!detail) return thrown;
+  switch (detail.kind) {
+    case 'api': {
+      const Class = STATUS_ERRORS[detail.status] ?? (detail.status >= 500 ? InternalServerError : APIError);
+      return new Class(detail);
+    }
+    case 'connection':
+      return new APIConnectionError(detail.message, detail.kind);
+    case 'timeout':
+      return new APIConnectionTimeoutError(detail.message, detail.kind);
+    case 'validation':
+    case 'invalid_argument':
+      return new ValidationError(detail.message, detail.kind);
+    default:
+      return new ManagedAgentsError(detail.message, detail.kind);
+  }
+}
+
+const text = (value) => (value === undefined || value === null ? undefined : JSON.stringify(value));
+
+function isBrowserLike() {
+  return typeof document !== 'undefined' || typeof importScripts === 'function';
+}
+
+/** Makes the client class over a function that resolves to the wasm module's `WasmClient`. */
+export function makeClient(loadWasm) {
+  return class ManagedAgents {
+    #ready;
+
+    constructor(options = {}) {
+      const env = (typeof process !== 'undefined' && process.env) || {};
+      const apiKey = options.apiKey !== undefined ? options.apiKey : env.ANTHROPIC_API_KEY;
+      const authToken = options.authToken !== undefined ? options.authToken : env.ANTHROPIC_AUTH_TOKEN;
+      if (!options.dangerouslyAllowBrowser && isBrowserLike()) {
+        throw new ManagedAgentsError(
+          'this looks like a browser, where the API key is visible to everyone who can open the ' +
+            'page; if that is acceptable (a short-lived or narrowly scoped key), construct the ' +
+            'client with `dangerouslyAllowBrowser: true`',
+        );
+      }
+      if (!apiKey && !authToken) {
+        throw new ManagedAgentsError('no credentials: pass `apiKey` (or `authToken`), or set ANTHROPIC_API_KEY');
+      }
+      const settings = text({
+        apiKey: apiKey || undefined,
+        authToken: authToken || undefined,
+        baseURL: options.baseURL ?? env.ANTHROPIC_BASE_URL ?? undefined,
+        maxRetries: options.maxRetries,
+        timeout: options.timeout,
+        defaultHeaders: options.defaultHeaders,
+        betas: options.betas,
+        dangerouslyAllowBrowser: Boolean(options.dangerouslyAllowBrowser),
+      });
+      this.#ready = loadWasm().then((WasmClient) => {
+        try {
+          return new WasmClient(settings);
+        } catch (thrown) {
+          throw toError(thrown);
+        }
+      });
+      // A failed setup is reported by the first call; it must not count as unhandled before.
+      this.#ready.catch(() => {});
+      this.environments = objects(this, 'environments', true);
+      this.agents = objects(this, 'agents', false);
+      this.vaults = objects(this, 'vaults', true);
+      this.memoryStores = objects(this, 'memoryStores', true);
+      this.sessions = objects(this, 'sessions', true);
+      this.sessions.resources = resources(this);
+      this.files = files(this);
+    }
+
+    /** @internal Runs one call and resolves to the parsed answer. */
+    async _call(operation, id, sessionId, params, options) {
+      const wasm = await this.#ready;
+      try {
+        return JSON.parse(await wasm.call(operation, id, sessionId, text(params), text(options)));
+      } catch (thrown) {
+        throw toError(thrown);
+      }
+    }
+
+    /** @internal Uploads a Blob. */
+    async _upload(filename, mimeType, blob, options) {
+      const wasm = await this.#ready;
+      try {
+        return JSON.parse(await wasm.upload(filename, mimeType, blob, text(options)));
+      } catch (thrown) {
+        throw toError(thrown);
+      }
+    }
+
+    /** @internal Downloads a file's bytes. */
+    async _download(id, options) {
+      const wasm = await this.#ready;
+      let response;
+      try {
+        response = await wasm.download(id, text(options));
+      } catch (thrown) {
+        throw toError(thrown);
+      }
+      try {
+        return new Uint8Array(await response.arrayBuffer());
+      } catch (thrown) {
+        throw new APIConnectionError(`reading the download failed: ${thrown}`, 'connection');
+      }
+    }
+
+    /** @internal An async iterable over a list; pages are fetched as items are read. */
+    _list(operation, sessionId, params, options) {
+      const ready = this.#ready;
+      return {
+        async *[Symbol.asyncIterator]() {
+          const wasm = await ready;
+          let stream;
+          try {
+            stream = wasm.list(operation, sessionId, text(params), text(options));
+          } catch (thrown) {
+            throw toError(thrown);
+          }
+          try {
+            for (;;) {
+              let item;
+              try {
+                item = await stream.next();
+              } catch (thrown) {
+                throw toError(thrown);
+              }
+              if (item === undefined) return;
+              yield JSON.parse(item);
+            }
+          } finally {
+            stream.free();
+          }
+        },
+      };
+    }
+  };
+}
+
+function objects(client, group, deletable) {
+  const resource = {
+    create: (params, options) => client._call(`${group}.create`, undefined, undefined, params, options),
+    retrieve: (id, options) => client._call(`${group}.retrieve`, id, undefined, undefined, options),
+    update: (id, params, options) => client._call(`${group}.update`, id, undefined, params, options),
+    archive: (id, options) => client._call(`${group}.archive`, id, undefined, undefined, options),
+    list: (params, options) => client._list(`${group}.list`, undefined, params, options),
+  };
+  if (deletable) {
+    resource.delete = (id, options) => client._call(`${group}.delete`, id, undefined, undefined, options);
+  }
+  return resource;
+}
+
+function resources(client) {
+  const call = (action, resourceID, params, options) => {
+    const { session_id: sessionID, ...body } = params ?? {};
+    const hasBody = action === 'update';
+    return client._call(`sessions.resources.${action}`, resourceID, sessionID, hasBody ? body : undefined, options);
+  };
+  return {
+    add: (sessionID, params, options) =>
+      client._call('sessions.resources.add', undefined, sessionID, params, options),
+    retrieve: (resourceID, params, options) => call('retrieve', resourceID, params, options),
+    update: (resourceID, params, options) => call('update', resourceID, params, options),
+    delete: (resourceID, params, options) => call('delete', resourceID, params, options),
+    list: (sessionID, params, options) => client._list('sessions.resources.list', sessionID, params, options),
+  };
+}
+
+function files(client) {
+  return {
+    upload(params, options) {
+      const { file, filename, mimeType } = params ?? {};
+      let blob = file;
+      if (file instanceof Uint8Array || file instanceof ArrayBuffer) {
+        blob = new Blob([file]);
+      } else if (!(file instanceof Blob)) {
+        return Promise.reject(new ValidationError('`file` must be a Blob, a File or a Uint8Array', 'invalid_argument'));
+      }
+      const name = filename ?? (typeof file.name === 'string' ? file.name : '');
+      return client._upload(name, mimeType ?? (blob.type || undefined), blob, options);
+    },
+    download: (fileID, options) => client._download(fileID, options),
+    retrieveMetadata: (fileID, options) => client._call('files.retrieveMetadata', fileID, undefined, undefined, options),
+    delete: (fileID, options) => client._call('files.delete', fileID, undefined, undefined, options),
+    list: (params, options) => client._list('files.list', undefined, params, options),
+  };
+}
