@@ -118,7 +118,11 @@ async fn lengths_and_metadata_limits_are_enforced() {
         .await;
     assert_eq!(at_limits.status, 200, "{}", at_limits.text);
     let page = harness.get("/v1/environments").await.ok();
-    assert_eq!(page["data"].as_array().unwrap().len(), 1, "nothing else was stored");
+    assert_eq!(
+        page["data"].as_array().unwrap().len(),
+        1,
+        "nothing else was stored"
+    );
     harness.shutdown().await;
 }
 
@@ -141,7 +145,10 @@ async fn updates_keep_omitted_null_and_values_apart() {
     assert_eq!(kept["name"], "u2");
 
     let patched = harness
-        .post(&path, json!({"metadata": {"a": null, "b": "", "c": "33", "d": "4"}}))
+        .post(
+            &path,
+            json!({"metadata": {"a": null, "b": "", "c": "33", "d": "4"}}),
+        )
         .await
         .ok();
     assert_eq!(patched["metadata"], json!({"c": "33", "d": "4"}));
@@ -154,8 +161,15 @@ async fn updates_keep_omitted_null_and_values_apart() {
         )
         .await
         .ok();
-    assert_eq!(partial["config"]["packages"]["pip"], json!(["pandas"]), "packages kept");
-    assert_eq!(partial["config"]["networking"]["allowed_hosts"], json!(["a.example"]));
+    assert_eq!(
+        partial["config"]["packages"]["pip"],
+        json!(["pandas"]),
+        "packages kept"
+    );
+    assert_eq!(
+        partial["config"]["networking"]["allowed_hosts"],
+        json!(["a.example"])
+    );
 
     let empty = harness.post(&path, json!({"description": ""})).await.ok();
     assert_eq!(empty["description"], "");
@@ -165,7 +179,11 @@ async fn updates_keep_omitted_null_and_values_apart() {
     let type_change = harness
         .post(&path, json!({"config": {"type": "self_hosted"}}))
         .await;
-    assert!(type_change.expect_error(400, "invalid_request_error").contains("config.type"));
+    assert!(
+        type_change
+            .expect_error(400, "invalid_request_error")
+            .contains("config.type")
+    );
     let breaks_rule = harness
         .post(
             &path,
@@ -174,7 +192,10 @@ async fn updates_keep_omitted_null_and_values_apart() {
         .await;
     breaks_rule.expect_error(400, "invalid_request_error");
     let retrieved = harness.get(&path).await.ok();
-    assert_eq!(retrieved["config"], partial["config"], "a refused update changes nothing");
+    assert_eq!(
+        retrieved["config"], partial["config"],
+        "a refused update changes nothing"
+    );
     harness.shutdown().await;
 }
 
@@ -191,7 +212,10 @@ async fn archive_is_terminal_and_read_only() {
     assert!(archived["archived_at"].is_string());
 
     let update = harness
-        .post(&format!("/v1/environments/{id}"), json!({"description": "x"}))
+        .post(
+            &format!("/v1/environments/{id}"),
+            json!({"description": "x"}),
+        )
         .await;
     assert!(
         update
@@ -199,7 +223,10 @@ async fn archive_is_terminal_and_read_only() {
             .contains("environment_archived")
     );
     let session = harness
-        .post("/v1/sessions", json!({"agent": agent["id"], "environment_id": id}))
+        .post(
+            "/v1/sessions",
+            json!({"agent": agent["id"], "environment_id": id}),
+        )
         .await;
     session.expect_error(400, "invalid_request_error");
 
@@ -275,13 +302,22 @@ async fn both_page_envelopes_walk_every_item_once() {
     assert_eq!(walked, everything);
 
     let before = harness
-        .get(&format!("/v1/environments?limit=2&before_id={}", everything[4]))
+        .get(&format!(
+            "/v1/environments?limit=2&before_id={}",
+            everything[4]
+        ))
         .await
         .ok();
     assert_eq!(ids(&before), everything[2..4]);
     assert_eq!(before["has_more"], true);
 
-    for bad in ["limit=0", "limit=1001", "limit=x", "page=bogus", "after_id=env_missing"] {
+    for bad in [
+        "limit=0",
+        "limit=1001",
+        "limit=x",
+        "page=bogus",
+        "after_id=env_missing",
+    ] {
         harness
             .get(&format!("/v1/environments?{bad}"))
             .await

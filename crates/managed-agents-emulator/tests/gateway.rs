@@ -43,7 +43,9 @@ async fn auth_is_required_and_both_schemes_work() {
         .await;
     assert_eq!(bearer.status, 200, "{}", bearer.text);
 
-    let control = harness.send(harness.http.get(harness.url("/_emulator/faults"))).await;
+    let control = harness
+        .send(harness.http.get(harness.url("/_emulator/faults")))
+        .await;
     control.expect_error(401, "authentication_error");
     harness.shutdown().await;
 }
@@ -60,7 +62,11 @@ async fn version_and_beta_headers_are_checked() {
                 .header("anthropic-beta", BETA),
         )
         .await;
-    assert!(no_version.expect_error(400, "invalid_request_error").contains("anthropic-version"));
+    assert!(
+        no_version
+            .expect_error(400, "invalid_request_error")
+            .contains("anthropic-version")
+    );
 
     let plain = |path: &str| {
         harness
@@ -69,9 +75,18 @@ async fn version_and_beta_headers_are_checked() {
             .header("x-api-key", KEY)
             .header("anthropic-version", VERSION)
     };
-    for path in ["/v1/environments", "/v1/sessions", "/v1/agents", "/v1/vaults"] {
+    for path in [
+        "/v1/environments",
+        "/v1/sessions",
+        "/v1/agents",
+        "/v1/vaults",
+    ] {
         let answer = harness.send(plain(path)).await;
-        assert!(answer.expect_error(400, "invalid_request_error").contains(BETA));
+        assert!(
+            answer
+                .expect_error(400, "invalid_request_error")
+                .contains(BETA)
+        );
     }
     let files = harness.send(plain("/v1/files")).await;
     assert_eq!(files.status, 200, "the Files API needs no beta");
@@ -100,10 +115,7 @@ async fn version_and_beta_headers_are_checked() {
 async fn the_beta_query_flag_and_bracketed_keys_are_accepted() {
     let harness = Harness::start().await;
     harness.environment("flagged").await;
-    let page = harness
-        .get("/v1/environments?beta=true&limit=5")
-        .await
-        .ok();
+    let page = harness.get("/v1/environments?beta=true&limit=5").await.ok();
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
     let sessions = harness
         .get("/v1/sessions?beta=true&statuses%5B%5D=idle&created_at%5Bgte%5D=2020-01-01T00:00:00Z")
@@ -125,7 +137,11 @@ async fn bad_bodies_get_a_clear_error_with_the_field_path() {
         .await;
     not_json.expect_error(400, "invalid_request_error");
     let wrong_type = harness.post("/v1/environments", json!({"name": 5})).await;
-    assert!(wrong_type.expect_error(400, "invalid_request_error").contains("name"));
+    assert!(
+        wrong_type
+            .expect_error(400, "invalid_request_error")
+            .contains("name")
+    );
     let no_name = harness.post("/v1/environments", json!({})).await;
     no_name.expect_error(400, "invalid_request_error");
     harness.shutdown().await;
@@ -145,7 +161,10 @@ async fn cors_is_answered_only_to_browser_callers() {
                 .header("anthropic-dangerous-direct-browser-access", "true"),
         )
         .await;
-    assert_eq!(browser.header("access-control-allow-origin"), Some("http://localhost:3000"));
+    assert_eq!(
+        browser.header("access-control-allow-origin"),
+        Some("http://localhost:3000")
+    );
     let exposed = browser.header("access-control-expose-headers").unwrap();
     for name in ["request-id", "retry-after", "retry-after-ms"] {
         assert!(exposed.contains(name), "{exposed}");
@@ -165,14 +184,22 @@ async fn cors_is_answered_only_to_browser_callers() {
         ))
         .await;
     assert!(opted_in.status.is_success());
-    assert_eq!(opted_in.header("access-control-allow-origin"), Some("http://localhost:3000"));
+    assert_eq!(
+        opted_in.header("access-control-allow-origin"),
+        Some("http://localhost:3000")
+    );
     assert!(
         opted_in
             .header("access-control-allow-headers")
             .unwrap()
             .contains("x-api-key")
     );
-    assert!(opted_in.header("access-control-allow-methods").unwrap().contains("POST"));
+    assert!(
+        opted_in
+            .header("access-control-allow-methods")
+            .unwrap()
+            .contains("POST")
+    );
 
     let not_opted_in = harness.send(preflight("x-api-key,anthropic-version")).await;
     assert!(not_opted_in.header("access-control-allow-origin").is_none());

@@ -19,7 +19,10 @@ async fn count_sessions(harness: &Harness) -> usize {
 #[tokio::test]
 async fn the_worked_flow_mounts_resources_and_never_returns_tokens() {
     let harness = Harness::start().await;
-    let file = harness.upload("data.csv", "text/csv", b"a,b\n1,2\n".to_vec()).await.ok();
+    let file = harness
+        .upload("data.csv", "text/csv", b"a,b\n1,2\n".to_vec())
+        .await
+        .ok();
     let vault = harness
         .post("/v1/vaults", json!({"display_name": "team"}))
         .await
@@ -42,7 +45,10 @@ async fn the_worked_flow_mounts_resources_and_never_returns_tokens() {
     let resources = session["resources"].as_array().unwrap();
     assert_eq!(resources[0]["mount_path"], "/workspace/data.csv");
     assert_eq!(resources[1]["mount_path"], "/workspace/repo");
-    assert_eq!(resources[1]["checkout"], json!({"type": "branch", "name": "main"}));
+    assert_eq!(
+        resources[1]["checkout"],
+        json!({"type": "branch", "name": "main"})
+    );
     let session_id = session["id"].as_str().unwrap();
     assert!(session_id.starts_with("sesn_"));
 
@@ -88,7 +94,9 @@ async fn references_are_checked_before_anything_is_created() {
     let base = json!({"agent": agent["id"], "environment_id": environment["id"]});
     let with = |extra: Value| {
         let mut body = base.clone();
-        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         body
     };
     let archived_store = harness
@@ -97,7 +105,10 @@ async fn references_are_checked_before_anything_is_created() {
         .ok();
     harness
         .post(
-            &format!("/v1/memory_stores/{}/archive", archived_store["id"].as_str().unwrap()),
+            &format!(
+                "/v1/memory_stores/{}/archive",
+                archived_store["id"].as_str().unwrap()
+            ),
             json!({}),
         )
         .await
@@ -113,11 +124,15 @@ async fn references_are_checked_before_anything_is_created() {
             404,
         ),
         (
-            with(json!({"resources": [{"type": "memory_store", "memory_store_id": "memstore_missing"}]})),
+            with(
+                json!({"resources": [{"type": "memory_store", "memory_store_id": "memstore_missing"}]}),
+            ),
             404,
         ),
         (
-            with(json!({"resources": [{"type": "memory_store", "memory_store_id": archived_store["id"]}]})),
+            with(
+                json!({"resources": [{"type": "memory_store", "memory_store_id": archived_store["id"]}]}),
+            ),
             400,
         ),
         (with(json!({"agent": "env_wrong_prefix"})), 400),
@@ -134,7 +149,10 @@ async fn references_are_checked_before_anything_is_created() {
     assert_eq!(sandboxes, 0, "no sandbox is left behind");
 
     harness
-        .post(&format!("/v1/agents/{}/archive", agent["id"].as_str().unwrap()), json!({}))
+        .post(
+            &format!("/v1/agents/{}/archive", agent["id"].as_str().unwrap()),
+            json!({}),
+        )
         .await
         .ok();
     harness
@@ -151,15 +169,16 @@ async fn resource_caps_are_enforced() {
         ..EmulatorConfig::default()
     })
     .await;
-    let file = harness.upload("f.txt", "text/plain", b"x".to_vec()).await.ok();
+    let file = harness
+        .upload("f.txt", "text/plain", b"x".to_vec())
+        .await
+        .ok();
     let files: Vec<Value> = (0..4)
         .map(|i| json!({"type": "file", "file_id": file["id"], "mount_path": format!("/w/{i}")}))
         .collect();
     let environment = harness.environment("caps").await;
     let agent = harness.agent("caps").await;
-    let body = |resources: &[Value]| {
-        json!({"agent": agent["id"], "environment_id": environment["id"], "resources": resources})
-    };
+    let body = |resources: &[Value]| json!({"agent": agent["id"], "environment_id": environment["id"], "resources": resources});
     harness
         .post("/v1/sessions", body(&files))
         .await
@@ -171,7 +190,10 @@ async fn resource_caps_are_enforced() {
             json!({"type": "file", "file_id": file["id"], "mount_path": "/w/extra"}),
         )
         .await;
-    assert!(add.expect_error(400, "invalid_request_error").contains("at most 3"));
+    assert!(
+        add.expect_error(400, "invalid_request_error")
+            .contains("at most 3")
+    );
 
     let mut stores = Vec::new();
     for i in 0..9 {
@@ -198,12 +220,21 @@ async fn resource_caps_are_enforced() {
 #[tokio::test]
 async fn mount_paths_follow_the_rules_and_defaults() {
     let harness = Harness::start().await;
-    let file = harness.upload("d.csv", "text/csv", b"1".to_vec()).await.ok();
+    let file = harness
+        .upload("d.csv", "text/csv", b"1".to_vec())
+        .await
+        .ok();
     let file_id = file["id"].as_str().unwrap();
-    for bad in ["relative/x", "/", "/a//b", "/a/", "/a/../b", "/./a", "/mnt/session/outputs/x"] {
-        let answer = harness
-            .session(json!({}))
-            .await;
+    for bad in [
+        "relative/x",
+        "/",
+        "/a//b",
+        "/a/",
+        "/a/../b",
+        "/./a",
+        "/mnt/session/outputs/x",
+    ] {
+        let answer = harness.session(json!({})).await;
         let add = harness
             .post(
                 &format!("/v1/sessions/{}/resources", answer["id"].as_str().unwrap()),
@@ -227,7 +258,10 @@ async fn mount_paths_follow_the_rules_and_defaults() {
         ]}))
         .await;
     let resources = &session["resources"];
-    assert_eq!(resources[0]["mount_path"], format!("/mnt/session/uploads/{file_id}"));
+    assert_eq!(
+        resources[0]["mount_path"],
+        format!("/mnt/session/uploads/{file_id}")
+    );
     assert_eq!(resources[1]["mount_path"], "/workspace/tool");
     assert_eq!(resources[1]["checkout"], Value::Null);
     assert_eq!(resources[2]["mount_path"], "/mnt/memory/user-preferences");
@@ -236,16 +270,23 @@ async fn mount_paths_follow_the_rules_and_defaults() {
     assert_eq!(resources[2]["access"], "read_write");
     assert_eq!(resources[2]["instructions"], "be brief");
 
-    let same_path = harness
-        .session(json!({}))
-        .await;
-    let path = format!("/v1/sessions/{}/resources", same_path["id"].as_str().unwrap());
+    let same_path = harness.session(json!({})).await;
+    let path = format!(
+        "/v1/sessions/{}/resources",
+        same_path["id"].as_str().unwrap()
+    );
     harness
-        .post(&path, json!({"type": "file", "file_id": file_id, "mount_path": "/w/a"}))
+        .post(
+            &path,
+            json!({"type": "file", "file_id": file_id, "mount_path": "/w/a"}),
+        )
         .await
         .ok();
     harness
-        .post(&path, json!({"type": "file", "file_id": file_id, "mount_path": "/w/a"}))
+        .post(
+            &path,
+            json!({"type": "file", "file_id": file_id, "mount_path": "/w/a"}),
+        )
         .await
         .expect_error(400, "invalid_request_error");
     harness.shutdown().await;
@@ -254,7 +295,10 @@ async fn mount_paths_follow_the_rules_and_defaults() {
 #[tokio::test]
 async fn the_resources_api_has_its_restrictions() {
     let harness = Harness::start().await;
-    let file = harness.upload("r.txt", "text/plain", b"r".to_vec()).await.ok();
+    let file = harness
+        .upload("r.txt", "text/plain", b"r".to_vec())
+        .await
+        .ok();
     let session = harness
         .session(json!({"resources": [
             {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": TOKEN}]}))
@@ -275,13 +319,22 @@ async fn the_resources_api_has_its_restrictions() {
         .await
         .ok();
     let file_resource = added["id"].as_str().unwrap();
-    assert_eq!(harness.get(&format!("{path}/{file_resource}")).await.ok(), added);
+    assert_eq!(
+        harness.get(&format!("{path}/{file_resource}")).await.ok(),
+        added
+    );
     harness
-        .post(&format!("{path}/{file_resource}"), json!({"authorization_token": "t"}))
+        .post(
+            &format!("{path}/{file_resource}"),
+            json!({"authorization_token": "t"}),
+        )
         .await
         .expect_error(400, "invalid_request_error");
     harness
-        .post(&format!("{path}/{repository_id}"), json!({"authorization_token": ""}))
+        .post(
+            &format!("{path}/{repository_id}"),
+            json!({"authorization_token": ""}),
+        )
         .await
         .expect_error(400, "invalid_request_error");
     harness
@@ -289,14 +342,22 @@ async fn the_resources_api_has_its_restrictions() {
         .await
         .expect_error(400, "invalid_request_error");
 
-    let deleted = harness.delete(&format!("{path}/{file_resource}")).await.ok();
-    assert_eq!(deleted, json!({"id": file_resource, "type": "session_resource_deleted"}));
+    let deleted = harness
+        .delete(&format!("{path}/{file_resource}"))
+        .await
+        .ok();
+    assert_eq!(
+        deleted,
+        json!({"id": file_resource, "type": "session_resource_deleted"})
+    );
     harness
         .get(&format!("{path}/{file_resource}"))
         .await
         .expect_error(404, "not_found_error");
     harness
-        .get(&format!("/v1/sessions/sesn_other/resources/{repository_id}"))
+        .get(&format!(
+            "/v1/sessions/sesn_other/resources/{repository_id}"
+        ))
         .await
         .expect_error(404, "not_found_error");
 
@@ -324,7 +385,10 @@ async fn sessions_update_archive_delete_and_filter() {
         .post(&path, json!({"vault_ids": []}))
         .await
         .expect_error(400, "invalid_request_error");
-    let kept = harness.post(&path, json!({"metadata": {"b": "2"}})).await.ok();
+    let kept = harness
+        .post(&path, json!({"metadata": {"b": "2"}}))
+        .await
+        .ok();
     assert_eq!(kept["title"], "one");
     assert_eq!(kept["metadata"], json!({"a": "1", "b": "2"}));
     let cleared = harness.post(&path, json!({"title": null})).await.ok();
@@ -364,17 +428,36 @@ async fn sessions_update_archive_delete_and_filter() {
     assert_eq!(page_two["data"][0]["id"], first["id"]);
     assert!(page_two["prev_page"].is_string());
 
-    let archived = harness.post(&format!("{path}/archive"), json!({})).await.ok();
+    let archived = harness
+        .post(&format!("{path}/archive"), json!({}))
+        .await
+        .ok();
     assert!(archived["archived_at"].is_string());
     harness
         .post(&path, json!({"title": "x"}))
         .await
         .expect_error(400, "invalid_request_error");
-    assert_eq!(harness.get("/v1/sessions").await.ok()["data"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        harness.get("/v1/sessions").await.ok()["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     let deleted = harness.delete(&path).await.ok();
     assert_eq!(deleted, json!({"id": id, "type": "session_deleted"}));
-    harness.get(&path).await.expect_error(404, "not_found_error");
-    assert!(!harness.emulator.data_dir().join("sessions").join(id).exists());
+    harness
+        .get(&path)
+        .await
+        .expect_error(404, "not_found_error");
+    assert!(
+        !harness
+            .emulator
+            .data_dir()
+            .join("sessions")
+            .join(id)
+            .exists()
+    );
     harness.shutdown().await;
 }

@@ -94,7 +94,8 @@ impl Harness {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Answer {
-        self.send(self.request(Method::POST, path).json(&body)).await
+        self.send(self.request(Method::POST, path).json(&body))
+            .await
     }
 
     pub async fn delete(&self, path: &str) -> Answer {
@@ -111,7 +112,13 @@ impl Harness {
             .await
     }
 
-    pub async fn put_output(&self, session: &str, path: &str, mime: &str, bytes: Vec<u8>) -> Answer {
+    pub async fn put_output(
+        &self,
+        session: &str,
+        path: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Answer {
         let request = self
             .http
             .put(self.url(&format!("/_emulator/sessions/{session}/outputs/{path}")))
@@ -122,7 +129,9 @@ impl Harness {
     }
 
     pub async fn environment(&self, name: &str) -> Value {
-        self.post("/v1/environments", json!({ "name": name })).await.ok()
+        self.post("/v1/environments", json!({ "name": name }))
+            .await
+            .ok()
     }
 
     pub async fn agent(&self, name: &str) -> Value {
@@ -153,5 +162,9 @@ impl Harness {
 pub fn rand_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }

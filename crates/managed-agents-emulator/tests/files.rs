@@ -1,0 +1,226 @@
+//! The Files API and session outputs: names, the size limit, uploads not downloadable, outputs
+//! written through the control endpoint or dropped into the folder, `scope_id`.
+
+mod common;
+
+use common::{Harness, KEY, VERSION};
+use managed_agents_emulator::EmulatorConfig;
+use managed_agents_types::SessionId;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn uploads_keep_the_name_and_are_not_downloadable() {
+    let harness = Harness::start().await;
+    let name = "Grüner Baum – 報告.pdf";
+    let file = harness
+        .upload(
+            &format!("some/folder/{name}"),
+            "application/pdf",
+            b"%PDF-1".to_vec(),
+        )
+        .await
+        .ok();
+    assert_eq!(file["filename"], name);
+    assert_eq!(file["mime_type"], "application/pdf");
+    assert_eq!(file["size_bytes"], 6);
+    assert_eq!(file["downloadable"], false);
+    assert_eq!(file["type"], "file");
+    let id = file["id"].as_str().unwrap();
+    assert!(id.starts_with("file_"));
+
+    let unnamed = harness.upload("", "text/csv", b"1".to_vec()).await.ok();
+    assert_eq!(unnamed["filename"], "unnamed.csv");
+
+    assert_eq!(harness.get(&format!("/v1/files/{id}")).await.ok(), file);
+    harness
+        .get(&format!("/v1/files/{id}/content"))
+        .await
+        .expect_error(403, "permission_error");
+    let deleted = harness.delete(&format!("/v1/files/{id}")).await.ok();
+    assert_eq!(deleted, json!({"id": id, "type": "file_deleted"}));
+    harness
+        .get(&format!("/v1/files/{id}"))
+        .await
+        .expect_error(404, "not_found_error");
+
+    let no_part = reqwest::multipart::Form::new().text("purpose", "x");
+    harness
+        .send(
+            harness
+                .request(Method::POST, "/v1/files")
+                .multipart(no_part),
+        )
+        .await
+        .expect_error(400, "invalid_request_error");
+    harness.shutdown().await;
+}
+
+#[tokio::test]
+async fn files_over_the_limit_are_413() {
+    let harness = Harness::start_with(EmulatorConfig {
+        max_file_size: 1000,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let at_limit = harness
+        .upload("a.bin", "application/octet-stream", vec![7; 1000])
+        .await;
+    assert_eq!(at_limit.status, 200, "{}", at_limit.text);
+    let over = harness
+        .upload("b.bin", "application/octet-stream", vec![7; 1001])
+        .await;
+    over.expect_error(413, "request_too_large");
+    let page = harness.get("/v1/files").await.ok();
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    let leftovers = std::fs::read_dir(harness.emulator.data_dir().join("tmp"))
+        .unwrap()
+        .count();
+    assert_eq!(leftovers, 0, "refused uploads leave no temporary file");
+    harness.shutdown().await;
+}
+
+#[tokio::test]
+async fn outputs_become_session_scoped_downloadable_files() {
+    let harness = Harness::start().await;
+    let upload = harness
+        .upload("in.csv", "text/csv", b"x".to_vec())
+        .await
+        .ok();
+    let session = harness.session(json!({})).await;
+    let other = harness.session(json!({})).await;
+    let session_id = session["id"].as_str().unwrap();
+
+    let report = b"# Report\n\nAll good.\n".to_vec();
+    let chart: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let written = harness
+        .put_output(session_id, "report.md", "text/markdown", report.clone())
+        .await
+        .ok();
+    assert_eq!(
+        written["scope"],
+        json!({"type": "session", "id": session_id})
+    );
+    assert_eq!(written["downloadable"], true);
+    assert_eq!(written["filename"], "report.md");
+    harness
+        .put_output(session_id, "charts/chart.png", "", chart.clone())
+        .await
+        .ok();
+
+    let typed = SessionId::new(session_id).unwrap();
+    let dropped = harness
+        .emulator
+        .session_outputs_dir(&typed)
+        .join("notes.txt");
+    std::fs::write(&dropped, b"dropped in").unwrap();
+
+    let listed = harness
+        .get(&format!("/v1/files?scope_id={session_id}"))
+        .await
+        .ok();
+    let files = listed["data"].as_array().unwrap();
+    let mut names: Vec<&str> = files
+        .iter()
+        .map(|f| f["filename"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["chart.png", "notes.txt", "report.md"]);
+    let again = harness
+        .get(&format!("/v1/files?scope_id={session_id}"))
+        .await
+        .ok();
+    assert_eq!(again["data"].as_array().unwrap().len(), 3, "captured once");
+    let other_files = harness
+        .get(&format!(
+            "/v1/files?scope_id={}",
+            other["id"].as_str().unwrap()
+        ))
+        .await
+        .ok();
+    assert_eq!(other_files["data"], json!([]));
+    let everything = harness.get("/v1/files").await.ok();
+    assert_eq!(everything["data"].as_array().unwrap().len(), 4);
+    assert!(
+        everything
+            .to_string()
+            .contains(upload["id"].as_str().unwrap())
+    );
+
+    for (name, bytes, mime) in [
+        ("report.md", &report, "text/markdown"),
+        ("chart.png", &chart, "image/png"),
+        ("notes.txt", &b"dropped in".to_vec(), "text/plain"),
+    ] {
+        let file = files.iter().find(|f| f["filename"] == name).unwrap();
+        let response = harness
+            .request(
+                Method::GET,
+                &format!("/v1/files/{}/content", file["id"].as_str().unwrap()),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], mime);
+        assert_eq!(
+            response.headers()["content-length"],
+            bytes.len().to_string().as_str()
+        );
+        assert_eq!(&response.bytes().await.unwrap()[..], &bytes[..], "{name}");
+    }
+    harness.shutdown().await;
+}
+
+#[tokio::test]
+async fn scope_id_needs_the_beta_and_a_session_id() {
+    let harness = Harness::start().await;
+    let without_beta = harness
+        .send(
+            harness
+                .http
+                .get(harness.url("/v1/files?scope_id=sesn_abc"))
+                .header("x-api-key", KEY)
+                .header("anthropic-version", VERSION),
+        )
+        .await;
+    assert!(
+        without_beta
+            .expect_error(400, "invalid_request_error")
+            .contains("managed-agents-2026-04-01")
+    );
+    harness
+        .get("/v1/files?scope_id=env_abc")
+        .await
+        .expect_error(400, "invalid_request_error");
+    harness.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_control_endpoint_checks_its_input() {
+    let harness = Harness::start().await;
+    let session = harness.session(json!({})).await;
+    let session_id = session["id"].as_str().unwrap();
+    harness
+        .put_output("sesn_missing", "a.txt", "text/plain", b"x".to_vec())
+        .await
+        .expect_error(404, "not_found_error");
+    for bad in [
+        "x%2F..%2F..%2Fescape.txt",
+        "a%2F.%2Fb.txt",
+        ".emulator-tmp-x",
+    ] {
+        harness
+            .put_output(session_id, bad, "text/plain", b"x".to_vec())
+            .await
+            .expect_error(400, "invalid_request_error");
+    }
+    assert!(
+        !harness
+            .emulator
+            .data_dir()
+            .join("sessions/escape.txt")
+            .exists()
+    );
+    harness.shutdown().await;
+}
