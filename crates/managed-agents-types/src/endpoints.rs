@@ -314,43 +314,63 @@ simple_object_endpoints! {
     }
 }
 
-/// Deleting an environment: 204 with no body, or 200 with a confirmation; both decode to
+/// A delete that may answer 204 with no body, or 200 with a confirmation; both decode to
 /// [`Deleted`](crate::common::Deleted).
+fn delete_answering_204(
+    collection: &str,
+    segment: String,
+    id: &str,
+    beta: &'static str,
+    deleted_type: &str,
+) -> Endpoint<crate::common::Deleted> {
+    let path = format!("{collection}/{segment}");
+    let mut endpoint = Endpoint::new(Request::new(Method::Delete, path, &[beta]));
+    endpoint.empty_body = Some(serde_json::json!({ "id": id, "type": deleted_type }));
+    endpoint
+}
+
+/// Deleting an environment: 204 with no body, or 200 with a confirmation.
 pub fn delete_environment(
     id: &crate::ids::EnvironmentId,
 ) -> Result<Endpoint<crate::common::Deleted>, ValidationError> {
-    let path = format!(
-        "/v1/environments/{}",
-        segment("environment_id", id.path_segment())?
-    );
-    let mut endpoint = Endpoint::new(Request::new(Method::Delete, path, &[beta::MANAGED_AGENTS]));
-    endpoint.empty_body =
-        Some(serde_json::json!({ "id": id.as_str(), "type": "environment_deleted" }));
-    Ok(endpoint)
+    let segment = segment("environment_id", id.path_segment())?;
+    let kind = "environment_deleted";
+    Ok(delete_answering_204(
+        "/v1/environments",
+        segment,
+        id.as_str(),
+        beta::MANAGED_AGENTS,
+        kind,
+    ))
 }
 
 /// Deleting a vault.
 pub fn delete_vault(
     id: &crate::ids::VaultId,
 ) -> Result<Endpoint<crate::common::Deleted>, ValidationError> {
-    let path = format!("/v1/vaults/{}", segment("vault_id", id.path_segment())?);
-    let mut endpoint = Endpoint::new(Request::new(Method::Delete, path, &[beta::MANAGED_AGENTS]));
-    endpoint.empty_body = Some(serde_json::json!({ "id": id.as_str(), "type": "vault_deleted" }));
-    Ok(endpoint)
+    let segment = segment("vault_id", id.path_segment())?;
+    Ok(delete_answering_204(
+        "/v1/vaults",
+        segment,
+        id.as_str(),
+        beta::MANAGED_AGENTS,
+        "vault_deleted",
+    ))
 }
 
 /// Deleting a memory store.
 pub fn delete_memory_store(
     id: &crate::ids::MemoryStoreId,
 ) -> Result<Endpoint<crate::common::Deleted>, ValidationError> {
-    let path = format!(
-        "/v1/memory_stores/{}",
-        segment("memory_store_id", id.path_segment())?
-    );
-    let mut endpoint = Endpoint::new(Request::new(Method::Delete, path, &[beta::AGENT_MEMORY]));
-    endpoint.empty_body =
-        Some(serde_json::json!({ "id": id.as_str(), "type": "memory_store_deleted" }));
-    Ok(endpoint)
+    let segment = segment("memory_store_id", id.path_segment())?;
+    let kind = "memory_store_deleted";
+    Ok(delete_answering_204(
+        "/v1/memory_stores",
+        segment,
+        id.as_str(),
+        beta::AGENT_MEMORY,
+        kind,
+    ))
 }
 
 /// `/v1/sessions` (spec section 6).

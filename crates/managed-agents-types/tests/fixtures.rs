@@ -5,22 +5,18 @@
 use std::path::{Path, PathBuf};
 
 use managed_agents_types::agents::*;
-use managed_agents_types::common::Deleted;
 use managed_agents_types::endpoints::{self, Body, Request};
 use managed_agents_types::environments::*;
-use managed_agents_types::error::ErrorResponse;
-use managed_agents_types::files::FileObject;
 use managed_agents_types::memory_stores::*;
-use managed_agents_types::pagination::Page;
 use managed_agents_types::resources::*;
 use managed_agents_types::sessions::*;
 use managed_agents_types::vaults::*;
-use managed_agents_types::{EnvironmentId, SessionId, SessionResourceId, schema};
+use managed_agents_types::{EnvironmentId, Page, SessionId, SessionResourceId, schema};
 use serde_json::Value;
 
 /// Decodes `value` as the type registered under `name` and encodes it again.
 macro_rules! round_trip_by_name {
-    ($name:expr, $value:expr, { $($key:literal => $ty:ty,)+ }) => {
+    ({ $name:expr, $value:expr } { $($key:literal => $ty:ty,)+ }) => {
         match $name {
             $($key => serde_json::from_value::<$ty>($value)
                 .map_err(|error| error.to_string())
@@ -31,36 +27,7 @@ macro_rules! round_trip_by_name {
 }
 
 fn round_trip(name: &str, value: Value) -> Result<Value, String> {
-    round_trip_by_name!(name, value, {
-        "Environment" => Environment,
-        "EnvironmentCreateParams" => EnvironmentCreateParams,
-        "EnvironmentUpdateParams" => EnvironmentUpdateParams,
-        "EnvironmentPage" => Page<Environment>,
-        "Agent" => Agent,
-        "AgentCreateParams" => AgentCreateParams,
-        "AgentUpdateParams" => AgentUpdateParams,
-        "AgentPage" => Page<Agent>,
-        "Vault" => Vault,
-        "VaultCreateParams" => VaultCreateParams,
-        "VaultUpdateParams" => VaultUpdateParams,
-        "VaultPage" => Page<Vault>,
-        "MemoryStore" => MemoryStore,
-        "MemoryStoreCreateParams" => MemoryStoreCreateParams,
-        "MemoryStoreUpdateParams" => MemoryStoreUpdateParams,
-        "MemoryStorePage" => Page<MemoryStore>,
-        "Session" => Session,
-        "SessionCreateParams" => SessionCreateParams,
-        "SessionUpdateParams" => SessionUpdateParams,
-        "SessionPage" => Page<Session>,
-        "ResourceParams" => ResourceParams,
-        "SessionResource" => SessionResource,
-        "SessionResourceUpdateParams" => SessionResourceUpdateParams,
-        "SessionResourcePage" => Page<SessionResource>,
-        "FileObject" => FileObject,
-        "FilePage" => Page<FileObject>,
-        "Deleted" => Deleted,
-        "ErrorResponse" => ErrorResponse,
-    })
+    managed_agents_types::with_wire_types!(round_trip_by_name, name, value)
 }
 
 struct Fixture {
