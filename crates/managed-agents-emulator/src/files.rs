@@ -138,7 +138,30 @@ pub(crate) async fn list(
             matches!(&row.value.scope, Some(FileScope::Session(scope)) if scope.id.as_str() == scope_id)
         });
     }
-    Ok(Json(paginate(rows, &query, ListRules::new(1000))?))
+    let ids = query.all("ids");
+    if ids.is_empty() {
+        return Ok(Json(paginate(rows, &query, ListRules::new(1000))?));
+    }
+    if query.get("page").is_some() || query.get("limit").is_some() {
+        return Err(ApiError::invalid(
+            "ids: cannot be combined with `page` or `limit`",
+        ));
+    }
+    let mut wanted: Vec<&str> = ids.iter().flat_map(|ids| ids.split(',')).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.len() > 100 {
+        return Err(ApiError::invalid(format!(
+            "ids: at most 100 IDs, got {}",
+            wanted.len()
+        )));
+    }
+    rows.retain(|row| wanted.binary_search(&row.id.as_str()).is_ok());
+    let rules = ListRules {
+        default_limit: None,
+        ..ListRules::new(1000)
+    };
+    Ok(Json(paginate(rows, &Query::default(), rules)?))
 }
 
 /// `GET /v1/files/{file_id}`.

@@ -229,3 +229,50 @@ pub(crate) fn has_beta(headers: &HeaderMap, beta: &str) -> bool {
         .flat_map(|value| value.split(','))
         .any(|value| value.trim() == beta)
 }
+
+type Keep = fn(std::cmp::Ordering) -> bool;
+
+/// The `created_at` bounds of a list query, given as `created_at[gte]` or `created_at_gte`.
+#[derive(Debug, Default)]
+pub(crate) struct CreatedFilter {
+    bounds: Vec<(time::OffsetDateTime, Keep)>,
+}
+
+impl CreatedFilter {
+    pub(crate) fn parse(query: &Query) -> Result<Self, ApiError> {
+        let mut bounds = Vec::new();
+        let operators: [(&str, Keep); 4] = [
+            ("gte", std::cmp::Ordering::is_ge),
+            ("gt", std::cmp::Ordering::is_gt),
+            ("lte", std::cmp::Ordering::is_le),
+            ("lt", std::cmp::Ordering::is_lt),
+        ];
+        for (operator, keep) in operators {
+            for key in [
+                format!("created_at[{operator}]"),
+                format!("created_at_{operator}"),
+            ] {
+                if let Some(raw) = query.get(&key) {
+                    let time = crate::store::parse_time(raw).ok_or_else(|| {
+                        ApiError::invalid(format!("{key}: `{raw}` is not an RFC 3339 time"))
+                    })?;
+                    bounds.push((time, keep));
+                }
+            }
+        }
+        Ok(Self { bounds })
+    }
+
+    /// Whether an object created at `created_at` is within the bounds.
+    pub(crate) fn keeps(&self, created_at: &str) -> bool {
+        if self.bounds.is_empty() {
+            return true;
+        }
+        let Some(created) = crate::store::parse_time(created_at) else {
+            return false;
+        };
+        self.bounds
+            .iter()
+            .all(|(bound, keep)| keep(created.cmp(bound)))
+    }
+}

@@ -12,7 +12,7 @@ use managed_agents_types::{MemoryStoreId, Page};
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
-use crate::http::{ListRules, Query, paginate, valid_body};
+use crate::http::{CreatedFilter, ListRules, Query, paginate, valid_body};
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads a memory store or answers 404.
@@ -52,7 +52,11 @@ pub(crate) async fn list(
     let mut rows = state
         .store
         .read(|db| db.list::<MemoryStore>(Kind::MemoryStore, None))?;
-    rows.retain(|row| include_archived || row.value.archived_at.is_none());
+    let created = CreatedFilter::parse(&query)?;
+    rows.retain(|row| {
+        (include_archived || row.value.archived_at.is_none())
+            && created.keeps(&row.value.created_at)
+    });
     Ok(Json(paginate(rows, &query, ListRules::new(100))?))
 }
 

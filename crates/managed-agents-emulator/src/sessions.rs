@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use managed_agents_types::agents::Agent;
 use managed_agents_types::common::{Deleted, apply_metadata_patch};
+use managed_agents_types::resources::SessionResource;
 use managed_agents_types::sessions::{
     Session, SessionAgent, SessionCreateParams, SessionStats, SessionStatus, SessionUpdateParams,
     SessionUsage,
@@ -16,9 +17,9 @@ use managed_agents_types::{Page, SessionId};
 
 use crate::error::ApiError;
 use crate::gateway::{AppState, AppStateRef};
-use crate::http::{ListRules, Query, json_body, paginate, valid_body};
+use crate::http::{CreatedFilter, ListRules, Query, json_body, paginate, valid_body};
 use crate::resources::{self, NewResource};
-use crate::store::{Db, Kind, new_id, now, parse_time};
+use crate::store::{Db, Kind, new_id, now};
 use crate::{agents, environments, sandbox, vaults};
 
 /// Loads a stored session (without its resources) or answers 404.
@@ -148,41 +149,40 @@ pub(crate) async fn list(
     };
     let agent_id = query.get("agent_id");
     let statuses: Vec<SessionStatus> = query.all("statuses").into_iter().map(Into::into).collect();
-    let mut bounds = Vec::new();
-    for (key, keep) in [
-        (
-            "created_at[gte]",
-            std::cmp::Ordering::is_ge as fn(std::cmp::Ordering) -> bool,
-        ),
-        ("created_at[gt]", std::cmp::Ordering::is_gt),
-        ("created_at[lte]", std::cmp::Ordering::is_le),
-        ("created_at[lt]", std::cmp::Ordering::is_lt),
-    ] {
-        if let Some(raw) = query.get(key) {
-            let time = parse_time(raw).ok_or_else(|| {
-                ApiError::invalid(format!("{key}: `{raw}` is not an RFC 3339 time"))
-            })?;
-            bounds.push((time, keep));
-        }
-    }
+    let agent_version = query
+        .get("agent_version")
+        .map(|raw| {
+            raw.parse::<u64>().map_err(|_| {
+                ApiError::invalid(format!("agent_version: must be an integer, got `{raw}`"))
+            })
+        })
+        .transpose()?;
+    let memory_store_id = query.get("memory_store_id");
+    let created = CreatedFilter::parse(&query)?;
     let rows = state.store.read(|db| {
         let mut rows = db.list::<Session>(Kind::Session, None)?;
         rows.retain(|row| {
             let session = &row.value;
-            let created = parse_time(&session.created_at);
             (include_archived || session.archived_at.is_none())
                 && agent_id.is_none_or(|id| session.agent.id.as_str() == id)
+                && agent_version.is_none_or(|version| session.agent.version == Some(version))
                 && (statuses.is_empty() || statuses.contains(&session.status))
-                && bounds
-                    .iter()
-                    .all(|(bound, keep)| created.is_some_and(|created| keep(created.cmp(bound))))
+                && created.keeps(&session.created_at)
         });
-        rows.into_iter()
-            .map(|mut row| {
-                row.value = render(db, row.value)?;
-                Ok(row)
-            })
-            .collect::<Result<Vec<_>, ApiError>>()
+        let mut rendered = Vec::with_capacity(rows.len());
+        for mut row in rows {
+            row.value = render(db, row.value)?;
+            let mounts_store = memory_store_id.is_none_or(|wanted| {
+                row.value.resources.iter().any(|resource| {
+                    matches!(resource, SessionResource::MemoryStore(store)
+                        if store.memory_store_id.as_str() == wanted)
+                })
+            });
+            if mounts_store {
+                rendered.push(row);
+            }
+        }
+        Ok(rendered)
     })?;
     let rules = ListRules {
         descending,

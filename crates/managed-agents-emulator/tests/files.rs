@@ -224,3 +224,39 @@ async fn the_control_endpoint_checks_its_input() {
     );
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn files_can_be_listed_by_ids() {
+    let harness = Harness::start().await;
+    let mut ids = Vec::new();
+    for index in 0..3 {
+        let file = harness
+            .upload(&format!("{index}.txt"), "text/plain", vec![b'x'])
+            .await
+            .ok();
+        ids.push(file["id"].as_str().unwrap().to_owned());
+    }
+    let page = harness
+        .get(&format!(
+            "/v1/files?ids[]={}&ids[]={}&ids[]=file_gone",
+            ids[0], ids[2]
+        ))
+        .await
+        .ok();
+    let mut listed: Vec<&str> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["id"].as_str().unwrap())
+        .collect();
+    listed.sort_unstable();
+    let mut expected = vec![ids[0].as_str(), ids[2].as_str()];
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    assert_eq!(page["next_page"], serde_json::Value::Null);
+    harness
+        .get(&format!("/v1/files?ids[]={}&limit=2", ids[0]))
+        .await
+        .expect_error(400, "invalid_request_error");
+    harness.shutdown().await;
+}

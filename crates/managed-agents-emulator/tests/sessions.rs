@@ -461,3 +461,44 @@ async fn sessions_update_archive_delete_and_filter() {
     );
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn sdk_style_filters_are_understood() {
+    let harness = Harness::start().await;
+    let store = harness
+        .post("/v1/memory_stores", json!({"name": "facts"}))
+        .await
+        .ok();
+    let with_store = harness
+        .session(json!({"resources": [{"type": "memory_store", "memory_store_id": store["id"]}]}))
+        .await;
+    let plain = harness.session(json!({})).await;
+    let by_store = harness
+        .get(&format!(
+            "/v1/sessions?memory_store_id={}",
+            store["id"].as_str().unwrap()
+        ))
+        .await
+        .ok();
+    assert_eq!(by_store["data"].as_array().unwrap().len(), 1);
+    assert_eq!(by_store["data"][0]["id"], with_store["id"]);
+    let by_version = harness.get("/v1/sessions?agent_version=2").await.ok();
+    assert_eq!(by_version["data"], json!([]));
+    let since = harness
+        .get(&format!(
+            "/v1/sessions?created_at_gte={}",
+            plain["created_at"].as_str().unwrap()
+        ))
+        .await
+        .ok();
+    assert_eq!(since["data"].as_array().unwrap().len(), 1);
+    harness
+        .get("/v1/sessions?created_at_gte=yesterday")
+        .await
+        .expect_error(400, "invalid_request_error");
+    harness
+        .get("/v1/sessions?order=sideways")
+        .await
+        .expect_error(400, "invalid_request_error");
+    harness.shutdown().await;
+}
