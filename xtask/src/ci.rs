@@ -77,6 +77,8 @@ pub(crate) fn run_all(root: &Path) -> Result<(), String> {
         ],
     )?;
     run(root, "cargo", &["test", "--workspace"])?;
+    // Installs the pinned official SDKs (npm, PyPI) and drives the emulator binary with them.
+    run(root, "bash", &["tests/sdk-conformance/run.sh"])?;
     run(root, "cargo", &["run", "-p", "managed-agents-cli", "--", "quickstart"])?;
     println!("\nci: every check passed");
     Ok(())
