@@ -85,6 +85,7 @@ impl Store {
                 source,
             })?;
         }
+        clear_temporary_files(&root.join("tmp"));
         let database = root.join("emulator.sqlite3");
         let open = || -> rusqlite::Result<Connection> {
             let connection = Connection::open(&database)?;
@@ -153,6 +154,17 @@ impl Store {
         let target = self.blob_path(file_id);
         std::fs::rename(temp, &target)?;
         sync_dir(&self.root.join("files"))
+    }
+}
+
+/// Removes what an interrupted upload left in the temporary folder; nothing there was ever
+/// acknowledged.
+fn clear_temporary_files(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let _ = std::fs::remove_file(entry.path());
     }
 }
 
