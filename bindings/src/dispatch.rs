@@ -79,7 +79,10 @@ macro_rules! object_group {
     ) => {{
         let group = $client.$group().with_options(request_options($call.options)?);
         match $action {
-            "create" => to_json(&group.create(&$call.params::<$create>()?).await.map_err(client_error)?),
+            "create" => {
+                let params = $call.params::<$create>()?;
+                to_json(&group.create(&params).await.map_err(client_error)?)
+            }
             "retrieve" => {
                 let id = $call.id($field, <$id>::new)?;
                 to_json(&group.retrieve(&id).await.map_err(client_error)?)

@@ -177,7 +177,7 @@ pub(crate) fn build(root: &Path) -> Result<(), String> {
 const PACKAGE_JSON: &str = r#"{
   "name": "managed-agents-wasm",
   "version": "0.1.0",
-  "description": "Managed Agents API client as one wasm module: browsers, web workers, edge runtimes and Node.",
+  "description": "Managed Agents API client as one wasm module for browsers, edge and Node.",
   "license": "MIT OR Apache-2.0",
   "type": "module",
   "types": "./index.d.ts",

@@ -1,0 +1,258 @@
+// The npm package's Node build (bindings/pkg/node) against the emulator: spec section 11
+// through the JS API, plain wire-shaped values, error classes, lazy async iteration, uploads
+// from Blob / File / Uint8Array, byte-exact downloads, and the browser opt-in header.
+// Run by `cargo xtask wasm test`, which builds the package and starts the emulator.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { test } from 'node:test';
+
+import ManagedAgents, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  ConflictError,
+  ManagedAgentsError,
+  NotFoundError,
+  ValidationError,
+} from '../../pkg/node/index.mjs';
+
+const baseURL = process.env.MA_EMULATOR_URL;
+const apiKey = process.env.MA_EMULATOR_KEY;
+assert.ok(baseURL && apiKey, 'run through `cargo xtask wasm test` (MA_EMULATOR_URL, MA_EMULATOR_KEY)');
+
+const client = new ManagedAgents({ apiKey, baseURL });
+const unique = (prefix) => `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
+const collect = async (iterable) => {
+  const items = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+};
+
+async function writeOutput(sessionID, path, bytes) {
+  const response = await fetch(`${baseURL}/_emulator/sessions/${sessionID}/outputs/${path}`, {
+    method: 'PUT',
+    headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' },
+    body: bytes,
+  });
+  assert.ok(response.ok, `writing ${path}: ${response.status}`);
+}
+
+test('spec section 11 through the JS API', async () => {
+  const name = unique('python-dev');
+  const env = await client.environments.create({
+    name,
+    config: { type: 'cloud', networking: { type: 'unrestricted' } },
+  });
+  assert.equal(Object.getPrototypeOf(env), Object.prototype, 'a plain object');
+  assert.deepEqual(env.metadata, {});
+  assert.equal(env.config.type, 'cloud');
+  await assert.rejects(client.environments.create({ name }), (error) => {
+    assert.ok(error instanceof ConflictError);
+    assert.equal(error.status, 409);
+    assert.match(error.requestID, /^req_/);
+    assert.equal(error.error.type, 'error');
+    return true;
+  });
+  await client.environments.create({
+    name: unique('locked-down'),
+    config: {
+      type: 'cloud',
+      networking: { type: 'package_managers_and_custom', allowed_hosts: ['api.example.com'] },
+    },
+  });
+  const analysis = await client.environments.create({
+    name: unique('data-analysis'),
+    config: {
+      type: 'cloud',
+      networking: { type: 'limited', allow_package_managers: true },
+      packages: { pip: ['pandas', 'numpy', 'scikit-learn'], npm: ['express'] },
+    },
+  });
+  assert.deepEqual(analysis.config.packages.npm, ['express']);
+
+  const csv = new File(['city,temperature\nOslo,4\n'], 'data.csv', { type: 'text/csv' });
+  const file = await client.files.upload({ file: csv });
+  assert.equal(file.filename, 'data.csv');
+  assert.equal(file.mime_type, 'text/csv');
+  assert.equal(typeof file.size_bytes, 'number');
+  const agent = await client.agents.create({
+    name: 'GitHub Agent',
+    model: 'claude-opus-4-7',
+    mcp_servers: [{ type: 'url', name: 'github', url: 'https://api.githubcopilot.com/mcp/' }],
+    tools: [
+      { type: 'agent_toolset_20260401', default_config: { enabled: true } },
+      { type: 'mcp_toolset', mcp_server_name: 'github' },
+    ],
+  });
+  const vault = await client.vaults.create({ display_name: unique('vault') });
+
+  const token = 'ghp_nodepackagetoken0001';
+  const session = await client.sessions.create({
+    agent: agent.id,
+    environment_id: env.id,
+    vault_ids: [vault.id],
+    resources: [
+      { type: 'file', file_id: file.id, mount_path: '/workspace/data.csv' },
+      {
+        type: 'github_repository',
+        url: 'https://github.com/owner/repo',
+        authorization_token: token,
+        checkout: { type: 'branch', name: 'main' },
+      },
+    ],
+  });
+  assert.deepEqual(session.vault_ids, [vault.id]);
+
+  const resources = await collect(client.sessions.resources.list(session.id));
+  assert.equal(resources.length, 2);
+  assert.ok(!JSON.stringify(resources).includes('ghp_'));
+  const repository = resources.find((resource) => resource.type === 'github_repository');
+  const rotated = await client.sessions.resources.update(repository.id, {
+    session_id: session.id,
+    authorization_token: 'ghp_rotated0002',
+  });
+  assert.ok(!JSON.stringify(rotated).includes('ghp_'));
+  assert.equal((await collect(client.sessions.resources.list(session.id))).length, 2);
+
+  const report = new TextEncoder().encode('# Report\n');
+  const chart = new Uint8Array(4096).map((_, index) => index % 256);
+  await writeOutput(session.id, 'report.md', report);
+  await writeOutput(session.id, 'chart.png', chart);
+  const outputs = await collect(client.files.list({ scope_id: session.id }));
+  assert.deepEqual(outputs.map((output) => output.filename).sort(), ['chart.png', 'report.md']);
+  for (const output of outputs) {
+    const bytes = await client.files.download(output.id);
+    assert.ok(bytes instanceof Uint8Array);
+    assert.deepEqual(bytes, output.filename === 'chart.png' ? chart : report);
+  }
+
+  await client.environments.update(env.id, { description: 'updated' });
+  await client.environments.archive(env.id);
+  await assert.rejects(
+    client.sessions.create({ agent: agent.id, environment_id: env.id }),
+    (error) => error.status === 400,
+  );
+  const active = await collect(client.environments.list({ limit: 2 }));
+  const all = await collect(client.environments.list({ include_archived: true, limit: 2 }));
+  assert.ok(!active.some((listed) => listed.id === env.id));
+  assert.ok(all.some((listed) => listed.id === env.id));
+  assert.equal((await client.environments.delete(env.id)).id, env.id);
+  await assert.rejects(client.environments.retrieve(env.id), NotFoundError);
+});
+
+test('every resource group answers through the package', async () => {
+  const store = await client.memoryStores.create({ name: 'User Preferences' });
+  assert.equal((await client.memoryStores.retrieve(store.id)).name, 'User Preferences');
+  assert.ok((await collect(client.memoryStores.list())).some((listed) => listed.id === store.id));
+  assert.equal((await client.memoryStores.delete(store.id)).type, 'memory_store_deleted');
+
+  const agent = await client.agents.create({ name: unique('agent'), model: 'claude-opus-4-7' });
+  const updated = await client.agents.update(agent.id, { version: agent.version, system: 'Hi' });
+  assert.equal(updated.version, 2);
+  assert.ok((await client.agents.archive(agent.id)).archived_at);
+
+  const vault = await client.vaults.update((await client.vaults.create({ display_name: 'v' })).id, {
+    display_name: 'w',
+  });
+  assert.equal((await client.vaults.retrieve(vault.id)).display_name, 'w');
+  assert.equal((await client.vaults.delete(vault.id)).id, vault.id);
+
+  const bytes = new Uint8Array([0, 1, 2, 253, 254, 255]);
+  const file = await client.files.upload({ file: bytes, filename: 'raw.bin' });
+  assert.equal(file.size_bytes, 6);
+  assert.equal((await client.files.retrieveMetadata(file.id)).filename, 'raw.bin');
+  const blob = await client.files.upload({ file: new Blob(['x']), filename: 'Grüner Baum – 報告.txt' });
+  assert.equal(blob.filename, 'Grüner Baum – 報告.txt');
+
+  const env = await client.environments.create({ name: unique('env') });
+  const agent2 = await client.agents.create({ name: 'a', model: 'claude-opus-4-7' });
+  const session = await client.sessions.create({ agent: agent2.id, environment_id: env.id });
+  assert.equal((await client.sessions.update(session.id, { title: 't' })).title, 't');
+  const added = await client.sessions.resources.add(session.id, { type: 'file', file_id: file.id });
+  const got = await client.sessions.resources.retrieve(added.id, { session_id: session.id });
+  assert.equal(got.file_id, added.file_id);
+  await client.sessions.resources.delete(added.id, { session_id: session.id });
+  assert.ok((await collect(client.sessions.list({ limit: 1 }))).some((listed) => listed.id === session.id));
+  assert.ok((await client.sessions.archive(session.id)).archived_at);
+  assert.equal((await client.sessions.delete(session.id)).type, 'session_deleted');
+  assert.equal((await client.files.delete(file.id)).type, 'file_deleted');
+});
+
+test('lists fetch pages lazily', async () => {
+  const prefix = unique('lazy');
+  for (let index = 0; index < 3; index += 1) {
+    await client.vaults.create({ display_name: `${prefix}-${index}` });
+  }
+  const seen = [];
+  const counting = new ManagedAgents({
+    apiKey,
+    baseURL,
+    defaultHeaders: { 'x-test': 'lazy' },
+  });
+  const originalFetch = globalThis.fetch;
+  globalThis.fetch = (url, init) => {
+    seen.push(String(url));
+    return originalFetch(url, init);
+  };
+  try {
+    const iterator = counting.vaults.list({ limit: 1 })[Symbol.asyncIterator]();
+    assert.equal(seen.length, 0, 'nothing is fetched before the first read');
+    await iterator.next();
+    assert.equal(seen.length, 1);
+    await iterator.next();
+    assert.equal(seen.length, 2, 'the second page is fetched for the second item');
+    assert.match(seen[1], /[?&]page=/);
+    await iterator.return();
+  } finally {
+    globalThis.fetch = originalFetch;
+  }
+});
+
+test('bad input is refused before sending, with a clear error', async () => {
+  await assert.rejects(client.environments.create({ name: '' }), ValidationError);
+  await assert.rejects(client.environments.retrieve('sesn_wrong_prefix'), /environment_id/);
+  await assert.rejects(client.files.upload({ file: 'not a blob' }), ValidationError);
+  await assert.rejects(collect(client.environments.list({ scope_id: 'sesn_1' })), /scope_id/);
+  assert.throws(() => new ManagedAgents({ apiKey: '', authToken: '' }), ManagedAgentsError);
+});
+
+test('connection failures and timeouts are typed errors', async () => {
+  const server = createServer(() => {});
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const slow = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}`, timeout: 200, maxRetries: 0 });
+  await assert.rejects(slow.vaults.list()[Symbol.asyncIterator]().next(), APIConnectionTimeoutError);
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  const closed = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}`, maxRetries: 0 });
+  await assert.rejects(closed.vaults.retrieve('vlt_1'), APIConnectionError);
+});
+
+test('the browser opt-in header is sent only when asked for', async () => {
+  const received = [];
+  const server = createServer((request, response) => {
+    received.push(request.headers);
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ id: 'vlt_1', type: 'vault', display_name: 'v', metadata: {},
+      archived_at: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  try {
+    await new ManagedAgents({ apiKey: 'k', baseURL: url }).vaults.retrieve('vlt_1');
+    await new ManagedAgents({ apiKey: 'k', baseURL: url, dangerouslyAllowBrowser: true }).vaults.retrieve('vlt_1');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  assert.equal(received[0]['anthropic-dangerous-direct-browser-access'], undefined);
+  assert.equal(received[1]['anthropic-dangerous-direct-browser-access'], 'true');
+  assert.equal(received[1]['x-api-key'], 'k');
+  assert.equal(received[1]['anthropic-beta'], 'managed-agents-2026-04-01');
+
+  globalThis.document = {};
+  try {
+    assert.throws(() => new ManagedAgents({ apiKey: 'k' }), /dangerouslyAllowBrowser/);
+    assert.ok(new ManagedAgents({ apiKey: 'k', dangerouslyAllowBrowser: true }));
+  } finally {
+    delete globalThis.document;
+  }
+});
