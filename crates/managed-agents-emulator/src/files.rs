@@ -121,7 +121,13 @@ pub(crate) async fn list(
                 "scope_id: must be a session ID starting with `sesn_`, got `{scope_id}`"
             )));
         }
-        capture_outputs(&state, scope_id).await?;
+        let known = state
+            .store
+            .read(|db| db.get::<Session>(Kind::Session, scope_id))?
+            .is_some();
+        if known {
+            capture_outputs(&state, scope_id).await?;
+        }
     } else {
         let sessions = state
             .store

@@ -189,6 +189,23 @@ async fn scope_id_needs_the_beta_and_a_session_id() {
             .expect_error(400, "invalid_request_error")
             .contains("managed-agents-2026-04-01")
     );
+    let outside = harness
+        .emulator
+        .data_dir()
+        .join("escape/mnt/session/outputs");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), b"not a session").unwrap();
+    std::fs::create_dir_all(harness.emulator.data_dir().join("sessions/sesn_")).unwrap();
+    let traversal = harness
+        .get("/v1/files?scope_id=sesn_%2F..%2F..%2Fescape")
+        .await
+        .ok();
+    assert_eq!(
+        traversal["data"],
+        json!([]),
+        "only real sessions are scanned"
+    );
+    assert_eq!(harness.get("/v1/files").await.ok()["data"], json!([]));
     harness
         .get("/v1/files?scope_id=env_abc")
         .await
