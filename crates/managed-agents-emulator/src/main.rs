@@ -45,6 +45,7 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -98,9 +99,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if emulator.generated_api_key() {
         println!("api key: {}", emulator.api_key());
     }
-    println!("data dir: {}", emulator.data_dir().display());
     use std::io::Write as _;
     std::io::stdout().flush()?;
+    tracing::info!(data_dir = %emulator.data_dir().display(), "serving");
     wait_for_signal().await;
     emulator.shutdown().await;
     Ok(())
