@@ -1,8 +1,8 @@
 // The package's API. The wire types (every object, parameter and union) are generated into
 // ./api.d.ts by `cargo xtask codegen` from the same JSON Schemas as the Rust types crate.
-import type * as Api from "./api";
+import type * as Api from "./api.js";
 
-export * from "./api";
+export * from "./api.js";
 
 /** Settings of a client; every field is optional. */
 export interface ClientOptions {
