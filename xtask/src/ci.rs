@@ -79,7 +79,31 @@ pub(crate) fn run_all(root: &Path) -> Result<(), String> {
     run(root, "cargo", &["test", "--workspace"])?;
     // Installs the pinned official SDKs (npm, PyPI) and drives the emulator binary with them.
     run(root, "bash", &["tests/sdk-conformance/run.sh"])?;
-    run(root, "cargo", &["run", "-p", "managed-agents-cli", "--", "quickstart"])?;
+    run(
+        root,
+        "cargo",
+        &["run", "-p", "managed-agents-cli", "--", "quickstart"],
+    )?;
+    // The wasm package: lints on wasm32 (its crates are empty elsewhere), then the build, the
+    // size figures and every wasm test against the emulator (Node, Chromium, tsc).
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "managed-agents-fetch",
+            "-p",
+            "managed-agents-wasm",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    crate::wasm::test(root)?;
     println!("\nci: every check passed");
     Ok(())
 }

@@ -69,10 +69,22 @@ pub(crate) fn locked_wasm_bindgen_version(root: &Path) -> Result<String, String>
     Err("Cargo.lock has no wasm-bindgen".to_owned())
 }
 
-/// Installs what the wasm build and tests need when it is missing: the npm tools and
-/// `wasm-bindgen-cli` at the locked version.
+/// Installs what the wasm build and tests need when it is missing: the npm tools, Debian's
+/// Chromium and `wasm-bindgen-cli` at the locked version.
 pub(crate) fn install(root: &Path) -> Result<(), String> {
     crate::typings::ensure_tools(root)?;
+    let has_chromium = Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !has_chromium {
+        run(root, "apt-get", &["update"])?;
+        run(
+            root,
+            "apt-get",
+            &["install", "-y", "chromium", "chromium-driver"],
+        )?;
+    }
     let version = locked_wasm_bindgen_version(root)?;
     let installed = Command::new("wasm-bindgen")
         .arg("--version")
@@ -234,7 +246,7 @@ impl Emulator {
             .args(["--port", "0", "--api-key", &key, "--data-dir"])
             .arg(&data_dir)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::null())
             .spawn()
             .map_err(|error| format!("cannot start {}: {error}", binary.display()))?;
         let stdout = child.stdout.take().ok_or("the emulator has no stdout")?;
@@ -275,8 +287,9 @@ impl Drop for Emulator {
 
 /// Builds the package, starts the emulator and runs the wasm tests in Node, the JS tests in
 /// Node, the headless Chromium test and the TypeScript checks.
-fn test(root: &Path) -> Result<(), String> {
+pub(crate) fn test(root: &Path) -> Result<(), String> {
     build(root)?;
+    sizes(root)?;
     let emulator = Emulator::start(root)?;
     let bindings = root.join("bindings");
     let env = [
