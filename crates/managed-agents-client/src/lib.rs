@@ -1,5 +1,5 @@
 //! A client for the Managed Agents API: a runtime-agnostic core over a small
-//! [`Transport`](transport::Transport) trait, and (feature `native`, on by default) a native
+//! [`Transport`] trait, and (feature `native`, on by default) a native
 //! transport on reqwest and tokio.
 //!
 //! The core builds every request with the types crate's
