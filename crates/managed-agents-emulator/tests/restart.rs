@@ -189,3 +189,96 @@ async fn state_survives_sigkill() {
         "no output captured twice"
     );
 }
+
+#[tokio::test]
+async fn sigkill_during_writes_loses_nothing_acknowledged() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let http = reqwest::Client::new();
+    let first = spawn(data_dir.path());
+    let base_url = first.base_url.clone();
+
+    let mut writers = Vec::new();
+    for writer in 0..4 {
+        let http = http.clone();
+        let base_url = base_url.clone();
+        writers.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for index in 0.. {
+                let body: Vec<u8> = vec![(writer * 31 + index) as u8; 64 * 1024 + index];
+                let part = reqwest::multipart::Part::bytes(body)
+                    .file_name(format!("w{writer}-{index}.bin"))
+                    .mime_str("application/octet-stream")
+                    .unwrap();
+                let uploaded = http
+                    .post(format!("{base_url}/v1/files"))
+                    .header("x-api-key", KEY)
+                    .header("anthropic-version", "2023-06-01")
+                    .multipart(reqwest::multipart::Form::new().part("file", part))
+                    .send()
+                    .await;
+                let Ok(response) = uploaded else { break };
+                let Ok(file) = response.json::<Value>().await else {
+                    break;
+                };
+                acknowledged.push((file["id"].as_str().unwrap().to_owned(), 64 * 1024 + index));
+                let created = http
+                    .post(format!("{base_url}/v1/environments"))
+                    .header("x-api-key", KEY)
+                    .header("anthropic-version", "2023-06-01")
+                    .header("anthropic-beta", "managed-agents-2026-04-01")
+                    .json(&json!({"name": format!("w{writer}-{index}")}))
+                    .send()
+                    .await;
+                let Ok(response) = created else { break };
+                let Ok(environment) = response.json::<Value>().await else {
+                    break;
+                };
+                acknowledged.push((environment["id"].as_str().unwrap().to_owned(), 0));
+            }
+            acknowledged
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    drop(first);
+    let mut acknowledged = Vec::new();
+    for writer in writers {
+        acknowledged.extend(writer.await.unwrap());
+    }
+    assert!(
+        acknowledged.len() > 8,
+        "the writers got going: {}",
+        acknowledged.len()
+    );
+
+    let second = spawn(data_dir.path());
+    for (id, size) in &acknowledged {
+        let path = if id.starts_with("file_") {
+            format!("/v1/files/{id}")
+        } else {
+            format!("/v1/environments/{id}")
+        };
+        let object = call(&http, &second, Method::GET, &path, None).await;
+        assert_eq!(object["id"], id.as_str());
+        if id.starts_with("file_") {
+            assert_eq!(object["size_bytes"], *size as u64);
+        }
+    }
+    let files = call(&http, &second, Method::GET, "/v1/files?limit=1000", None).await;
+    for file in files["data"].as_array().unwrap() {
+        let blob = data_dir
+            .path()
+            .join("files")
+            .join(file["id"].as_str().unwrap());
+        let length = std::fs::metadata(&blob)
+            .expect("every listed file has its content")
+            .len();
+        assert_eq!(
+            file["size_bytes"], length,
+            "no half-written content is visible"
+        );
+    }
+    let leftovers = std::fs::read_dir(data_dir.path().join("tmp"))
+        .unwrap()
+        .count();
+    assert_eq!(leftovers, 0);
+}
