@@ -97,7 +97,9 @@ async fn prepare_output(base_url: &str, api_key: &str, path: &str) -> Result<()>
     let client = client(base_url, api_key)?;
     let environment = client
         .environments()
-        .create(&serde_json::from_value(serde_json::json!({"name": "bench"}))?)
+        .create(&serde_json::from_value(
+            serde_json::json!({"name": "bench"}),
+        )?)
         .await?;
     let agent = client
         .agents()
