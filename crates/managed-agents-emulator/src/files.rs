@@ -141,7 +141,10 @@ pub(crate) async fn list(
         .read(|db| db.list::<FileObject>(Kind::File, None))?;
     if let Some(scope_id) = &scope_id {
         rows.retain(|row| {
-            matches!(&row.value.scope, Some(FileScope::Session(scope)) if scope.id.as_str() == scope_id)
+            let Some(FileScope::Session(scope)) = &row.value.scope else {
+                return false;
+            };
+            scope.id.as_str() == scope_id
         });
     }
     let ids = query.all("ids");

@@ -10,7 +10,9 @@ fn github_agent() -> Value {
     json!({
         "name": "GitHub Agent",
         "model": "claude-opus-4-7",
-        "mcp_servers": [{"type": "url", "name": "github", "url": "https://api.githubcopilot.com/mcp/"}],
+        "mcp_servers": [
+            {"type": "url", "name": "github", "url": "https://api.githubcopilot.com/mcp/"}
+        ],
         "tools": [
             {"type": "agent_toolset_20260401", "default_config": {"enabled": true}},
             {"type": "mcp_toolset", "mcp_server_name": "github"},

@@ -12,7 +12,8 @@ async fn names_are_unique_and_duplicates_are_not_retried() {
     let created = harness
         .post(
             "/v1/environments",
-            json!({"name": "python-dev", "config": {"type": "cloud", "networking": {"type": "unrestricted"}}}),
+            json!({"name": "python-dev",
+                   "config": {"type": "cloud", "networking": {"type": "unrestricted"}}}),
         )
         .await
         .ok();

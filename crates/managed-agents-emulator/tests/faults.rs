@@ -45,7 +45,8 @@ async fn status_faults_answer_the_error_envelope_with_their_headers() {
              "fault": {"type": "status", "status": 529, "headers": {"retry-after-ms": "20"}}},
             {"method": "POST", "path": "/v1/*", "times": 1,
              "fault": {"type": "status", "status": 429,
-                       "headers": {"retry-after": "1", "x-should-retry": "true"}, "read_body": true}},
+                       "headers": {"retry-after": "1", "x-should-retry": "true"},
+                       "read_body": true}},
             {"path": "/v1/vaults", "times": 1, "fault": {"type": "status", "status": 500}},
         ]}),
     )
@@ -95,7 +96,8 @@ async fn delays_hold_the_answer() {
     let harness = Harness::start().await;
     put_plan(
         &harness,
-        json!({"rules": [{"path": "/v1/agents", "times": 1, "fault": {"type": "delay", "ms": 300}}]}),
+        json!({"rules": [
+            {"path": "/v1/agents", "times": 1, "fault": {"type": "delay", "ms": 300}}]}),
     )
     .await;
     let started = Instant::now();

@@ -104,12 +104,20 @@ async fn state_survives_sigkill() {
         .json()
         .await
         .unwrap();
-    let session = call(&http, &first, Method::POST, "/v1/sessions", Some(json!({
+    let session = call(
+        &http,
+        &first,
+        Method::POST,
+        "/v1/sessions",
+        Some(json!({
         "agent": agent["id"], "environment_id": environment["id"],
         "resources": [
             {"type": "file", "file_id": upload["id"], "mount_path": "/data/blob.bin"},
-            {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "t"},
-        ]}))).await;
+            {"type": "github_repository", "url": "https://github.com/o/r",
+             "authorization_token": "t"},
+        ]})),
+    )
+    .await;
     let session_id = session["id"].as_str().unwrap().to_owned();
     let written: Value = http
         .put(format!(

@@ -119,20 +119,19 @@ async fn references_are_checked_before_anything_is_created() {
         (with(json!({"vault_ids": ["vlt_missing"]})), 404),
         (
             with(json!({"resources": [
-                {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "t"},
+                {"type": "github_repository", "url": "https://github.com/o/r",
+             "authorization_token": "t"},
                 {"type": "file", "file_id": "file_missing"}]})),
             404,
         ),
         (
-            with(
-                json!({"resources": [{"type": "memory_store", "memory_store_id": "memstore_missing"}]}),
-            ),
+            with(json!({"resources": [
+                    {"type": "memory_store", "memory_store_id": "memstore_missing"}]})),
             404,
         ),
         (
-            with(
-                json!({"resources": [{"type": "memory_store", "memory_store_id": archived_store["id"]}]}),
-            ),
+            with(json!({"resources": [
+                    {"type": "memory_store", "memory_store_id": archived_store["id"]}]})),
             400,
         ),
         (with(json!({"agent": "env_wrong_prefix"})), 400),
@@ -178,7 +177,13 @@ async fn resource_caps_are_enforced() {
         .collect();
     let environment = harness.environment("caps").await;
     let agent = harness.agent("caps").await;
-    let body = |resources: &[Value]| json!({"agent": agent["id"], "environment_id": environment["id"], "resources": resources});
+    let body = |resources: &[Value]| {
+        json!({
+            "agent": agent["id"],
+            "environment_id": environment["id"],
+            "resources": resources,
+        })
+    };
     harness
         .post("/v1/sessions", body(&files))
         .await
@@ -253,7 +258,8 @@ async fn mount_paths_follow_the_rules_and_defaults() {
     let session = harness
         .session(json!({"resources": [
             {"type": "file", "file_id": file_id},
-            {"type": "github_repository", "url": "https://github.com/owner/tool.git", "authorization_token": "t"},
+            {"type": "github_repository", "url": "https://github.com/owner/tool.git",
+             "authorization_token": "t"},
             {"type": "memory_store", "memory_store_id": store["id"], "instructions": "be brief"},
         ]}))
         .await;
@@ -301,7 +307,8 @@ async fn the_resources_api_has_its_restrictions() {
         .ok();
     let session = harness
         .session(json!({"resources": [
-            {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": TOKEN}]}))
+            {"type": "github_repository", "url": "https://github.com/o/r",
+             "authorization_token": TOKEN}]}))
         .await;
     let session_id = session["id"].as_str().unwrap();
     let path = format!("/v1/sessions/{session_id}/resources");
@@ -310,7 +317,8 @@ async fn the_resources_api_has_its_restrictions() {
     harness
         .post(
             &path,
-            json!({"type": "github_repository", "url": "https://github.com/o/x", "authorization_token": "t"}),
+            json!({"type": "github_repository", "url": "https://github.com/o/x",
+                   "authorization_token": "t"}),
         )
         .await
         .expect_error(400, "invalid_request_error");
