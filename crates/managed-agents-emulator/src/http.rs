@@ -276,3 +276,89 @@ impl CreatedFilter {
             .all(|(bound, keep)| keep(created.cmp(bound)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(count: i64) -> Vec<Row<i64>> {
+        (1..=count)
+            .map(|seq| Row {
+                seq,
+                id: format!("id_{seq}"),
+                value: seq,
+            })
+            .collect()
+    }
+
+    fn page(query: &str, rules: ListRules) -> Page<i64> {
+        paginate(rows(5), &Query::parse(Some(query)), rules).unwrap()
+    }
+
+    #[test]
+    fn pages_walk_forwards_and_backwards_in_both_orders() {
+        let descending = ListRules::new(10);
+        let first = page("limit=2", descending);
+        assert_eq!(first.data, [5, 4]);
+        assert_eq!(first.has_more, Some(true));
+        let next = first.next_page.value().unwrap().clone();
+        let second = page(&format!("limit=2&page={next}"), descending);
+        assert_eq!(second.data, [3, 2]);
+        assert_eq!(second.first_id.as_deref(), Some("id_3"));
+        let previous = second.prev_page.clone().unwrap();
+        assert_eq!(
+            page(&format!("limit=2&page={previous}"), descending).data,
+            [5, 4]
+        );
+        assert_eq!(page("limit=2&after_id=id_2", descending).data, [1]);
+        let before = page("limit=2&before_id=id_2", descending);
+        assert_eq!(before.data, [4, 3]);
+        assert_eq!(before.has_more, Some(true), "id_5 comes before");
+
+        let ascending = ListRules {
+            descending: false,
+            ..descending
+        };
+        assert_eq!(page("limit=2&after_id=id_2", ascending).data, [3, 4]);
+        let last = page("limit=10&after_id=id_3", ascending);
+        assert_eq!(last.data, [4, 5]);
+        assert_eq!(last.next_page, managed_agents_types::Patch::Null);
+        assert_eq!(last.has_more, Some(false));
+    }
+
+    #[test]
+    fn limits_and_cursors_are_checked() {
+        let rules = ListRules::new(3);
+        for bad in [
+            "limit=0",
+            "limit=4",
+            "limit=-1",
+            "page=page_after_x",
+            "before_id=id_9",
+        ] {
+            assert!(
+                paginate(rows(2), &Query::parse(Some(bad)), rules).is_err(),
+                "{bad}"
+            );
+        }
+        let every = ListRules {
+            default_limit: None,
+            ..rules
+        };
+        assert_eq!(page("", every).data.len(), 5);
+    }
+
+    #[test]
+    fn queries_keep_bracketed_keys_and_repeat_arrays() {
+        let query = Query::parse(Some(
+            "statuses[]=idle&statuses=running&created_at%5Bgte%5D=x",
+        ));
+        assert_eq!(query.all("statuses"), ["idle", "running"]);
+        assert_eq!(query.get("created_at[gte]"), Some("x"));
+        assert!(
+            Query::parse(Some("include_archived=maybe"))
+                .bool("include_archived")
+                .is_err()
+        );
+    }
+}
