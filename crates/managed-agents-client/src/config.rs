@@ -164,7 +164,23 @@ impl ClientConfig {
 }
 
 /// Overrides for one call. Unset fields keep the client's settings; headers and betas are
-/// added to the client's.
+/// added to the client's. The connect timeout belongs to the transport's connection pool and is
+/// set per client only.
+///
+/// ```no_run
+/// # async fn example(client: managed_agents_client::NativeClient)
+/// #     -> Result<(), managed_agents_client::Error> {
+/// use std::time::Duration;
+/// use managed_agents_client::RequestOptions;
+///
+/// let options = RequestOptions::default()
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(5)
+///     .beta("some-new-beta-2026-01-01")
+///     .header("x-trace-id", "abc");
+/// let page = client.environments().with_options(options).list(&Default::default()).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     /// Extra headers, sent last so they override the client's.

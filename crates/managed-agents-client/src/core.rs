@@ -7,6 +7,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use managed_agents_types::endpoints::{API_VERSION, Body, Endpoint, Request};
 use managed_agents_types::files::MultipartEnvelope;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::config::{ClientConfig, Credentials, RequestOptions};
 use crate::error::{ApiError, ConfigError, Error};
@@ -89,6 +90,22 @@ impl<T: Transport> Client<T> {
     /// Sends `request`, retrying as spec section 9 says, and returns the first success
     /// response with its body unread. `upload` is the content of a multipart request.
     pub(crate) async fn send(
+        &self,
+        request: &Request,
+        options: &RequestOptions,
+        upload: Option<&mut T::Upload>,
+    ) -> Result<HttpResponse<T::Body>, Error> {
+        let span = tracing::debug_span!(
+            "request",
+            method = request.method.as_str(),
+            path = request.path.as_str()
+        );
+        self.send_attempts(request, options, upload)
+            .instrument(span)
+            .await
+    }
+
+    async fn send_attempts(
         &self,
         request: &Request,
         options: &RequestOptions,
@@ -381,7 +398,8 @@ macro_rules! object_calls {
                     .await
             }
 
-            /// One page of the list, starting where `params.cursor` says.
+            /// One page of the list, starting where `params.cursor` says; see also
+            /// [`Self::list_stream`].
             pub async fn list(
                 &self,
                 params: &$list,
@@ -393,7 +411,21 @@ macro_rules! object_calls {
             }
 
             /// Every item of the list from `params.cursor` on, fetching pages lazily as the
-            /// stream is polled. A page the server cannot continue ends it with an error.
+            /// stream is polled, in either envelope. A page the server cannot continue (a
+            /// repeated cursor, `has_more` without `last_id`) ends it with an error.
+            ///
+            /// ```no_run
+            /// # async fn example(client: managed_agents_client::NativeClient)
+            /// #     -> Result<(), managed_agents_client::Error> {
+            /// use futures_util::TryStreamExt;
+            ///
+            /// let stream = client.environments().list_stream(&Default::default());
+            /// let mut stream = std::pin::pin!(stream);
+            /// while let Some(environment) = stream.try_next().await? {
+            ///     println!("{}", environment.name);
+            /// }
+            /// # Ok(()) }
+            /// ```
             pub fn list_stream(
                 &self,
                 params: &$list,

@@ -27,6 +27,18 @@ pub const OUTPUTS_RETRY_DELAY: Duration = Duration::from_millis(1500);
 
 resource_group! {
     /// The `/v1/files` calls, from [`Client::files`](crate::Client::files).
+    ///
+    /// ```no_run
+    /// # async fn example(client: managed_agents_client::NativeClient,
+    /// #     session: managed_agents_types::SessionId)
+    /// #     -> Result<(), managed_agents_client::Error> {
+    /// let file = client.files().upload_path("reports/Grüner Baum – 報告.pdf", None).await?;
+    /// assert_eq!(file.filename, "Grüner Baum – 報告.pdf");
+    /// for saved in client.files().download_session_outputs(&session, "outputs").await? {
+    ///     println!("{} -> {}", saved.file.filename, saved.path.display());
+    /// }
+    /// # Ok(()) }
+    /// ```
     Files
 }
 

@@ -167,7 +167,8 @@ impl TransportError {
         }
     }
 
-    /// Attaches the underlying error.
+    /// Attaches the underlying error. It must be `Send + Sync`; a transport whose errors are
+    /// not (browser `JsValue`s) puts their text in the message instead.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.source = Some(Box::new(source));
         self
