@@ -257,3 +257,95 @@ fn drop_reference_notes(compiled: &str) -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_enums_become_known_literals_plus_any_string() {
+        let mut schema = json!({"description": "A status.", "anyOf": [
+            {"type": "string", "enum": ["idle", "running"]},
+            {"type": "string", "description": "A value this version does not know."}]});
+        adjust(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"description": "A status.",
+                   "tsType": "\"idle\" | \"running\" | (string & {})"})
+        );
+
+        let mut closed = json!({"anyOf": [{"type": "string", "enum": ["a"]},
+                                          {"type": "string", "pattern": "^x"}]});
+        let before = closed.clone();
+        adjust(&mut closed);
+        assert_eq!(
+            closed, before,
+            "a constrained second branch is no open enum"
+        );
+    }
+
+    #[test]
+    fn the_unknown_branch_of_a_union_takes_any_field_but_the_known_ones() {
+        let mut schema = json!({"oneOf": [
+            {"type": "object", "properties": {"type": {"const": "cloud"},
+                                              "networking": {"type": "string"}}},
+            {"type": "object", "properties": {"type": {"type": "string",
+                                                        "not": {"enum": ["cloud"]}}}}]});
+        adjust(&mut schema);
+        assert_eq!(
+            schema["oneOf"][1],
+            json!({"type": "object", "additionalProperties": true, "properties": {
+                "type": {"type": "string"}, "networking": {"tsType": "never"}}})
+        );
+        assert_eq!(
+            schema["oneOf"][0]["properties"]["networking"],
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn references_are_typed_by_name_and_keep_their_doc() {
+        let mut schema = json!({"properties": {"config": {
+            "$ref": "#/$defs/EnvironmentConfig", "description": "The configuration."}}});
+        adjust(&mut schema);
+        assert_eq!(
+            schema["properties"]["config"],
+            json!({"tsType": "EnvironmentConfig", "description": "The configuration."})
+        );
+    }
+
+    #[test]
+    fn the_tools_notes_and_the_root_interface_are_dropped() {
+        let compiled = "/**\n * An ID.\n *\n * This interface was referenced by `Root`'s JSON\n \
+                        * via the `definition` \"Id\".\n */\nexport type Id = string;\n/**\n \
+                        * This interface was referenced by `Root`'s JSON\n * via the \
+                        `definition` \"Other\".\n */\nexport type Other = number;\n";
+        assert_eq!(
+            drop_reference_notes(compiled),
+            "/**\n * An ID.\n */\nexport type Id = string;\nexport type Other = number;\n"
+        );
+
+        let with_root = format!(
+            "export type A = string;\nexport interface {ROOT_NAME} {{\n  a: A;\n}}\n\
+             export type B = number;\n"
+        );
+        assert_eq!(
+            drop_root_interface(&with_root).unwrap(),
+            "export type A = string;\nexport type B = number;\n"
+        );
+        assert!(drop_root_interface("export type A = string;\n").is_err());
+    }
+
+    #[test]
+    fn every_wire_type_is_in_the_merged_schema_once() {
+        let merged = merged_schema().unwrap();
+        let definitions = merged["$defs"].as_object().unwrap();
+        for name in managed_agents_types::schema::NAMES {
+            assert!(definitions.contains_key(*name), "{name} is missing");
+            assert_eq!(
+                merged["properties"][name]["$ref"],
+                format!("#/$defs/{name}")
+            );
+        }
+    }
+}
