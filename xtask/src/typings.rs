@@ -342,10 +342,7 @@ mod tests {
         let definitions = merged["$defs"].as_object().unwrap();
         for name in managed_agents_types::schema::NAMES {
             assert!(definitions.contains_key(*name), "{name} is missing");
-            assert_eq!(
-                merged["properties"][name]["$ref"],
-                format!("#/$defs/{name}")
-            );
+            assert_eq!(merged["properties"][name]["tsType"], *name);
         }
     }
 }
