@@ -113,12 +113,12 @@ async fn x_should_retry_false_stops_a_500() {
 #[tokio::test]
 async fn a_slow_response_times_out_and_is_retried() {
     let harness = Harness::start().await;
-    let delay = serde_json::json!({"type": "delay", "ms": 2000});
+    let delay = serde_json::json!({"type": "delay", "ms": 3000});
     harness
         .set_faults(rule("GET", "/v1/environments", 1, delay.clone()))
         .await;
     let short = RequestOptions::default()
-        .timeout(Duration::from_millis(300))
+        .timeout(Duration::from_millis(1000))
         .max_retries(0);
     let error = harness
         .client
