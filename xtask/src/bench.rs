@@ -65,7 +65,13 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     let curl_copy = work.0.join("curl.bin");
     let download = run_json(
         &program,
-        &["download", url, key, file_id, &client_copy.to_string_lossy()],
+        &[
+            "download",
+            url,
+            key,
+            file_id,
+            &client_copy.to_string_lossy(),
+        ],
     )?;
     let curl_download = curl(&[
         "-o",
@@ -87,7 +93,10 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     let upload_peak = mib(&upload["peak_kib"]);
     let download_peak = mib(&download["peak_kib"]);
     let seconds = |value: &Value| value["seconds"].as_f64().unwrap_or(f64::NAN);
-    println!("\nbench-files: {} MiB each way, emulator on 127.0.0.1", FILE_SIZE >> 20);
+    println!(
+        "\nbench-files: {} MiB each way, emulator on 127.0.0.1",
+        FILE_SIZE >> 20
+    );
     println!("| | client | curl | client peak memory |");
     println!("|---|---|---|---|");
     println!(
@@ -124,7 +133,8 @@ struct WorkFolder(PathBuf);
 
 impl WorkFolder {
     fn create() -> Result<Self, String> {
-        let path = std::env::temp_dir().join(format!("managed-agents-bench-{}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("managed-agents-bench-{}", std::process::id()));
         std::fs::create_dir_all(&path).map_err(|error| format!("{}: {error}", path.display()))?;
         Ok(Self(path))
     }
@@ -192,7 +202,10 @@ fn run_json(program: &Path, args: &[&str]) -> Result<Value, String> {
         .output()
         .map_err(|error| format!("cannot run {}: {error}", program.display()))?;
     if !output.status.success() {
-        return Err(format!("`bench_files {}` failed ({})", args[0], output.status));
+        return Err(format!(
+            "`bench_files {}` failed ({})",
+            args[0], output.status
+        ));
     }
     serde_json::from_slice(&output.stdout).map_err(|error| format!("bench_files output: {error}"))
 }
