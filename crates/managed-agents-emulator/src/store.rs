@@ -99,6 +99,7 @@ impl Store {
             context: format!("cannot open the database {}", database.display()),
             source,
         })?;
+        remove_orphan_blobs(&connection, &root.join("files"));
         Ok(Self {
             connection: Mutex::new(connection),
             root: root.to_path_buf(),
@@ -165,6 +166,27 @@ fn clear_temporary_files(folder: &Path) {
     };
     for entry in entries.flatten() {
         let _ = std::fs::remove_file(entry.path());
+    }
+}
+
+/// Removes contents whose file row was never committed (the process died between moving the
+/// content into place and committing the row); no client ever saw their IDs.
+fn remove_orphan_blobs(connection: &Connection, folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let known = connection
+            .query_row(
+                "SELECT 1 FROM objects WHERE kind = 'file' AND id = ?1",
+                params![name],
+                |_| Ok(()),
+            )
+            .optional();
+        if matches!(known, Ok(None)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

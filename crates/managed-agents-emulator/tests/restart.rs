@@ -289,4 +289,12 @@ async fn sigkill_during_writes_loses_nothing_acknowledged() {
         .unwrap()
         .count();
     assert_eq!(leftovers, 0);
+    let contents = std::fs::read_dir(data_dir.path().join("files"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        contents,
+        files["data"].as_array().unwrap().len(),
+        "no orphan content"
+    );
 }
