@@ -127,7 +127,8 @@ pub(crate) async fn update(
                     stored.version, params.version
                 ),
             )
-            .with_type(ErrorType::Conflict));
+            .with_type(ErrorType::Conflict)
+            .with_header("x-should-retry", "false"));
         }
         let mut agent = stored.clone();
         if let Some(name) = params.name {

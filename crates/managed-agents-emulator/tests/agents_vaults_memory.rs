@@ -41,6 +41,11 @@ async fn agents_are_versioned_and_conflicts_are_409() {
         .post(&path, json!({"version": 1, "name": "x"}))
         .await;
     stale.expect_error(409, "conflict_error");
+    assert_eq!(
+        stale.header("x-should-retry"),
+        Some("false"),
+        "a retry cannot help"
+    );
     let unchanged = harness
         .post(&path, json!({"version": 2, "system": "Be careful."}))
         .await
