@@ -68,3 +68,53 @@ async fn generates_a_key_and_cleans_up_on_sigterm() {
         "the temporary folder is removed"
     );
 }
+
+#[tokio::test]
+async fn takes_a_fault_plan_from_a_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let plan = folder.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"rules":[{"path":"/v1/files","times":1,
+            "fault":{"type":"status","status":503,"headers":{"retry-after":"0"}}}]}"#,
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_managed-agents-emulator"))
+        .args(["--port", "0", "--api-key", "k", "--seed", "3", "--faults"])
+        .arg(&plan)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = stdout.next().unwrap().unwrap();
+    let base_url = address.strip_prefix("listening on ").unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let response = http
+            .get(format!("{base_url}/v1/files"))
+            .header("x-api-key", "k")
+            .header("anthropic-version", "2023-06-01")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(statuses, [503, 200]);
+
+    std::fs::write(
+        &plan,
+        r#"{"rules":[{"fault":{"type":"status","status":200}}]}"#,
+    )
+    .unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_managed-agents-emulator"))
+        .args(["--port", "0", "--faults"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("status"));
+}
