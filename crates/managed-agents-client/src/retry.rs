@@ -80,11 +80,14 @@ fn hinted_delay(headers: &HeaderMap, now_unix_ms: u64) -> Option<Duration> {
         && millis.is_finite()
         && millis >= 0.0
     {
-        return Some(Duration::from_secs_f64(millis / 1000.0));
+        // `try_from` fails on values too large for a Duration: such a hint is ignored.
+        return Duration::try_from_secs_f64(millis / 1000.0).ok();
     }
     let value = header("retry-after")?.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).ok())
+            .flatten();
     }
     let at = parse_http_date(value)?;
     let now = now_unix_ms / 1000;
@@ -158,6 +161,23 @@ mod tests {
         assert!(!is_retryable(Outcome::Status(500, &no)));
         assert!(!is_retryable(Outcome::Status(409, &no)));
         assert!(is_retryable(Outcome::Status(400, &yes)));
+    }
+
+    #[test]
+    fn huge_or_broken_hints_fall_back_to_backoff() {
+        let backoff_delay = backoff(0, 0.5);
+        for (name, value) in [
+            ("retry-after", "1e30"),
+            ("retry-after", "99999999999999999999"),
+            ("retry-after-ms", "1e30"),
+            ("retry-after-ms", "1e300"),
+            ("retry-after", "-5"),
+            ("retry-after", "NaN"),
+            ("retry-after", "61"),
+        ] {
+            let hint = headers(&[(name, value)]);
+            assert_eq!(delay(Some(&hint), 0, 0, 0.5), backoff_delay, "{name}: {value}");
+        }
     }
 
     #[test]
