@@ -169,5 +169,17 @@ await step('without dangerouslyAllowBrowser the client refuses to start', async 
   check(refused && /dangerouslyAllowBrowser/.test(refused.message), 'refused with the option named');
 });
 
+await step('a web worker runs the client too', async () => {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const answer = await new Promise((resolve, reject) => {
+    worker.onmessage = (event) => resolve(event.data);
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.postMessage({ baseURL, apiKey, name: unique('worker') });
+  });
+  worker.terminate();
+  check(answer.ok, `the worker failed: ${answer.error}`);
+  check(answer.listed, 'the worker saw its vault in the list');
+});
+
 document.getElementById('log').textContent = JSON.stringify(results, null, 2);
 await fetch('/result', { method: 'POST', body: JSON.stringify(results) });

@@ -256,3 +256,13 @@ test('the browser opt-in header is sent only when asked for', async () => {
     delete globalThis.document;
   }
 });
+
+test('the plain ES module build runs when the wasm is handed over (as on edge runtimes)', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const web = await import('../../pkg/web/index.js');
+  const bytes = await readFile(new URL('../../pkg/web/managed_agents_wasm_bg.wasm', import.meta.url));
+  await web.init({ module_or_path: await WebAssembly.compile(bytes) });
+  const edge = new web.ManagedAgents({ apiKey, baseURL });
+  const vault = await edge.vaults.create({ display_name: unique('edge') });
+  assert.equal((await edge.vaults.retrieve(vault.id)).id, vault.id);
+});
