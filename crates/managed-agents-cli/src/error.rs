@@ -12,7 +12,15 @@ pub(crate) enum CliError {
     /// The command line or an input file was not usable.
     #[error("{0}")]
     Usage(String),
-    /// Reading or writing a local file failed.
+    /// A local input (a file to upload or to read parameters from) could not be read.
+    #[error("{context}: {source}")]
+    Input {
+        /// What was being read.
+        context: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Writing a local file failed.
     #[error("{context}: {source}")]
     Io {
         /// What was being done.
@@ -41,6 +49,14 @@ impl CliError {
         Self::Usage(message.into())
     }
 
+    /// An unreadable input, with what was being read.
+    pub(crate) fn input(context: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Input {
+            context: context.into(),
+            source,
+        }
+    }
+
     /// An I/O error with what was being done.
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {
@@ -49,10 +65,12 @@ impl CliError {
         }
     }
 
-    /// The exit code: 2 for usage errors, 1 for everything else.
+    /// The exit code: 2 for a bad command line or input (rejected before anything was sent),
+    /// 1 for everything else.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            Self::Usage(_) => 2,
+            Self::Usage(_) | Self::Input { .. } => 2,
+            Self::Client(ClientError::Validation(_)) => 2,
             _ => 1,
         }
     }

@@ -64,7 +64,7 @@ fn split_pair(pair: &str) -> Result<(&str, &str), CliError> {
 /// field that does not fit.
 pub(crate) fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, CliError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|error| CliError::io(format!("reading {}", path.display()), error))?;
+        .map_err(|error| CliError::input(format!("reading {}", path.display()), error))?;
     let is_yaml = matches!(
         path.extension().and_then(|extension| extension.to_str()),
         Some("yaml" | "yml")
@@ -78,6 +78,21 @@ pub(crate) fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, CliError>
             CliError::usage(format!("{}: not valid JSON: {error}", path.display()))
         })?
     };
+    let mut unknown = Vec::new();
+    let checked: Result<T, _> =
+        serde_ignored::deserialize(value.clone(), |field| unknown.push(field.to_string()));
+    if checked.is_ok() && !unknown.is_empty() {
+        return Err(CliError::usage(format!(
+            "{}: unknown field{} {}",
+            path.display(),
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown
+                .iter()
+                .map(|field| format!("`{field}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     managed_agents_types::decode::decode_value(value).map_err(|error| {
         CliError::usage(format!(
             "{}: `{}`: {}",

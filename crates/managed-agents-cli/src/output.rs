@@ -1,6 +1,23 @@
 //! Printing results: readable tables by default, JSON with `--json`.
 
+use std::io::Write;
+
 use serde::Serialize;
+
+/// Writes one line to stdout. A closed stdout (`| head`) is not an error: the reader has all it
+/// wanted, so the rest is dropped and the command finishes normally, cleaning up as usual.
+pub(crate) fn line(text: impl std::fmt::Display) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
+}
+
+/// `println!` through [`line`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+pub(crate) use out;
 
 /// Prints results in the format the user chose.
 #[derive(Debug, Clone, Copy)]
@@ -17,14 +34,14 @@ impl Printer {
     pub(crate) fn object<T: Serialize>(&self, object: &T) {
         let value = serde_json::to_value(object).expect("API objects serialize");
         if self.json {
-            println!(
+            out!(
                 "{}",
                 serde_json::to_string_pretty(&value).expect("values serialize")
             );
             return;
         }
         let serde_json::Value::Object(fields) = value else {
-            println!("{value}");
+            out!("{value}");
             return;
         };
         let width = fields
@@ -33,14 +50,14 @@ impl Printer {
             .max()
             .unwrap_or(0);
         for (key, value) in fields {
-            println!("{key:width$}  {}", cell(&value));
+            out!("{key:width$}  {}", cell(&value));
         }
     }
 
     /// Prints a list: as a JSON array, or as a table with the given columns.
     pub(crate) fn list<T: Serialize>(&self, items: &[T], columns: &[Column<T>]) {
         if self.json {
-            println!(
+            out!(
                 "{}",
                 serde_json::to_string_pretty(items).expect("API objects serialize")
             );
@@ -65,7 +82,7 @@ impl Printer {
             print_row(row, &widths);
         }
         if rows.is_empty() {
-            println!("(none)");
+            out!("(none)");
         }
     }
 
@@ -75,7 +92,7 @@ impl Printer {
         if self.json {
             eprintln!("{text}");
         } else {
-            println!("{text}");
+            out!("{text}");
         }
     }
 }
@@ -91,7 +108,7 @@ fn print_row(cells: &[String], widths: &[usize]) {
             line.push_str(&" ".repeat(width.saturating_sub(value.chars().count())));
         }
     }
-    println!("{line}");
+    out!("{line}");
 }
 
 /// One value as a table cell: strings bare, null as `-`, the rest as compact JSON.

@@ -35,9 +35,7 @@ impl Target {
             }
             None => {
                 let mut config = ClientConfig::from_env().map_err(|error| {
-                    CliError::usage(format!(
-                        "{error}; set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), or pass --emulator"
-                    ))
+                    CliError::usage(format!("{error}, or pass --emulator to work offline"))
                 })?;
                 if let Some(base_url) = &global.base_url {
                     config = config.with_base_url(base_url.clone());

@@ -213,6 +213,24 @@ async fn environments_from_flags_and_files() {
         .fails(&["environments", "get", "sesn_123"], None, 2)
         .await;
     assert!(stderr.contains("env_"), "{stderr}");
+    std::fs::write(&file, "name: typo\nnetworking: limited\n").unwrap();
+    let stderr = harness
+        .fails(
+            &[
+                "environments",
+                "create",
+                "--from-file",
+                file.to_str().unwrap(),
+            ],
+            None,
+            2,
+        )
+        .await;
+    assert!(stderr.contains("unknown field `networking`"), "{stderr}");
+    let stderr = harness
+        .fails(&["environments", "create", "--name", ""], None, 2)
+        .await;
+    assert!(stderr.contains("name"), "{stderr}");
     std::fs::write(&file, "name: [unclosed").unwrap();
     let stderr = harness
         .fails(
@@ -240,7 +258,7 @@ async fn environments_from_flags_and_files() {
                 "limited",
             ],
             None,
-            1,
+            2,
         )
         .await;
     assert!(stderr.contains("allow_package_managers"), "{stderr}");
@@ -419,7 +437,7 @@ async fn files_sessions_resources_and_outputs() {
     );
     let missing = folder.path().join("missing.csv");
     let stderr = harness
-        .fails(&["files", "upload", missing.to_str().unwrap()], None, 1)
+        .fails(&["files", "upload", missing.to_str().unwrap()], None, 2)
         .await;
     assert!(stderr.contains("missing.csv"), "{stderr}");
     let stderr = harness
@@ -435,7 +453,7 @@ async fn files_sessions_resources_and_outputs() {
                 &format!("{file_id}:relative/path"),
             ],
             None,
-            1,
+            2,
         )
         .await;
     assert!(stderr.contains("resources[0].mount_path"), "{stderr}");
@@ -469,7 +487,7 @@ async fn files_sessions_resources_and_outputs() {
         "{stderr}"
     );
     let stderr = harness
-        .fails(&["memory-stores", "create", "--name", ""], None, 1)
+        .fails(&["memory-stores", "create", "--name", ""], None, 2)
         .await;
     assert!(stderr.contains("name"), "{stderr}");
     let stderr = harness
@@ -527,6 +545,39 @@ async fn tokens_never_come_from_argv_and_missing_ones_are_reported() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("NOPE_TOKEN"));
     harness.assert_no_secret_leaked();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_is_not_a_crash() {
+    let mut harness = Harness::start().await;
+    harness
+        .json(&["environments", "create", "--name", "piped"])
+        .await;
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(BINARY)
+        .args([
+            "--base-url",
+            &harness.emulator.base_url(),
+            "environments",
+            "list",
+        ])
+        .env_clear()
+        .env("ANTHROPIC_API_KEY", harness.emulator.api_key())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(
+        status.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

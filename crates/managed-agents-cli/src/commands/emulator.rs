@@ -25,11 +25,11 @@ pub(crate) async fn serve(args: EmulatorArgs) -> Result<(), CliError> {
     let emulator = Emulator::start(config)
         .await
         .map_err(|error| CliError::Emulator(error.to_string()))?;
-    println!("listening on {}", emulator.base_url());
+    crate::output::out!("listening on {}", emulator.base_url());
     if emulator.generated_api_key() {
-        println!("api key: {}", emulator.api_key());
+        crate::output::out!("api key: {}", emulator.api_key());
     }
-    println!("data in {}", emulator.data_dir().display());
+    crate::output::out!("data in {}", emulator.data_dir().display());
     wait_for_stop().await;
     emulator.shutdown().await;
     Ok(())

@@ -76,7 +76,7 @@ pub(crate) async fn run(
                 printer
                     .object(&serde_json::json!({ "id": file.id, "path": path, "bytes": written }));
             } else {
-                println!("wrote {written} bytes to {}", destination.display());
+                crate::output::out!("wrote {written} bytes to {}", destination.display());
             }
         }
         FileCommand::Delete { id } => {
@@ -98,7 +98,7 @@ pub(crate) async fn run(
             if printer.json {
                 printer.list(&objects, &[]);
             } else {
-                println!(
+                crate::output::out!(
                     "{} outputs of {session} saved in {}",
                     saved.len(),
                     dir.display()
@@ -129,7 +129,7 @@ pub(crate) async fn upload(
 ) -> Result<FileObject, CliError> {
     let metadata = tokio::fs::metadata(path)
         .await
-        .map_err(|error| CliError::io(format!("reading {}", path.display()), error))?;
+        .map_err(|error| CliError::input(format!("reading {}", path.display()), error))?;
     if !metadata.is_file() {
         return Err(CliError::usage(format!("{} is not a file", path.display())));
     }
@@ -142,7 +142,7 @@ pub(crate) async fn upload(
         .ok_or_else(|| CliError::usage(format!("{} has no UTF-8 file name", path.display())))?;
     let file = tokio::fs::File::open(path)
         .await
-        .map_err(|error| CliError::io(format!("opening {}", path.display()), error))?;
+        .map_err(|error| CliError::input(format!("opening {}", path.display()), error))?;
     let params = managed_agents_types::files::FileUploadParams {
         filename: name.to_owned(),
         mime_type: mime_type.map(str::to_owned),
