@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::agents::{AgentCreateParams, AgentUpdateParams, McpServer, Tool};
+use crate::agents::{
+    AgentCreateParams, AgentUpdateParams, McpServer, ModelParam, ModelSpeed, Tool,
+};
 use crate::common::{Metadata, MetadataPatch};
 use crate::environments::{
     CloudConfig, CloudConfigUpdate, EnvironmentConfig, EnvironmentConfigUpdate,
@@ -438,10 +440,27 @@ fn check_agent_parts(
     }
 }
 
+fn check_model(checker: &mut Checker, model: &ModelParam) {
+    let (name, speed) = match model {
+        ModelParam::Name(name) => (name.as_str(), None),
+        ModelParam::Config(config) => (config.id.as_str(), config.speed.as_ref()),
+    };
+    if name.trim().is_empty() {
+        checker.fail("model", "must name a model, such as `claude-opus-4-7`");
+    }
+    if let Some(speed @ ModelSpeed::Other(_)) = speed {
+        checker.fail(
+            "model.speed",
+            format!("must be `standard` or `fast`, got `{speed}`"),
+        );
+    }
+}
+
 impl Validate for AgentCreateParams {
     fn validate_with(&self, _: &Limits) -> Result<(), ValidationError> {
         let mut checker = Checker::default();
         checker.length("name", &self.name, 1, 256);
+        check_model(&mut checker, &self.model);
         checker.optional_length("system", self.system.as_deref(), 100_000);
         checker.optional_length("description", self.description.as_deref(), 2048);
         check_agent_parts(&mut checker, self.mcp_servers.as_ref(), self.tools.as_ref());
@@ -457,6 +476,9 @@ impl Validate for AgentUpdateParams {
         let mut checker = Checker::default();
         if let Some(name) = &self.name {
             checker.length("name", name, 1, 256);
+        }
+        if let Some(model) = &self.model {
+            check_model(&mut checker, model);
         }
         checker.optional_length("system", self.system.value().map(String::as_str), 100_000);
         checker.optional_length(
@@ -707,6 +729,24 @@ mod tests {
         ] {
             assert!(check_mount_path(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn models_must_be_named_with_a_known_speed() {
+        let agent = |model: serde_json::Value| {
+            let body = serde_json::json!({ "name": "a", "model": model });
+            serde_json::from_value::<AgentCreateParams>(body)
+                .unwrap()
+                .validate()
+        };
+        assert!(agent(serde_json::json!("claude-opus-4-7")).is_ok());
+        assert!(agent(serde_json::json!({ "id": "claude-opus-4-7", "speed": "fast" })).is_ok());
+        assert_eq!(
+            agent(serde_json::json!("")).unwrap_err().errors[0].path,
+            "model"
+        );
+        let warp = agent(serde_json::json!({ "id": "x", "speed": "warp" })).unwrap_err();
+        assert_eq!(warp.errors[0].path, "model.speed");
     }
 
     #[test]
