@@ -1,7 +1,6 @@
 //! Agents (spec section 4): versioned on every change, archived agents start no session.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use managed_agents_types::agents::{
@@ -12,7 +11,7 @@ use managed_agents_types::{AgentId, ErrorType, Page};
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
-use crate::http::{CreatedFilter, ListRules, Query, paginate, valid_body};
+use crate::http::{CreatedFilter, JsonObject, ListRules, Query, paginate, valid_body};
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads an agent (its latest version) or answers 404.
@@ -58,7 +57,10 @@ fn save_version(db: &Db<'_>, agent: &Agent) -> Result<(), ApiError> {
 }
 
 /// `POST /v1/agents`.
-pub(crate) async fn create(state: AppStateRef, body: Bytes) -> Result<Json<Agent>, ApiError> {
+pub(crate) async fn create(
+    state: AppStateRef,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Agent>, ApiError> {
     let params: AgentCreateParams = valid_body(&body, &state.limits())?;
     let timestamp = now();
     let agent = Agent {
@@ -111,7 +113,7 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     state: AppStateRef,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<Agent>, ApiError> {
     let params: AgentUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {

@@ -2,19 +2,18 @@
 //! the agent by writing session outputs, and replacing the fault plan.
 
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use managed_agents_types::files::FileObject;
-use managed_agents_types::validation::check_mount_path;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::ApiError;
 use crate::faults::{FaultPlan, PlanView};
 use crate::gateway::AppStateRef;
-use crate::http::{header as header_value, json_body};
+use crate::http::{JsonObject, declared_length, header as header_value, json_body};
 use crate::sandbox::{self, TempFile};
 use crate::sessions;
 
@@ -27,20 +26,20 @@ pub(crate) async fn put_output(
     body: Body,
 ) -> Result<Json<FileObject>, ApiError> {
     sessions::exists(&state, &session_id)?;
-    check_mount_path(&format!("/{relative}"))
-        .map_err(|message| ApiError::invalid(format!("path: {message}")))?;
-    if relative
-        .split('/')
-        .any(|segment| segment.starts_with(sandbox::TEMP_PREFIX))
-    {
-        return Err(ApiError::invalid(format!(
-            "path: names starting with `{}` are reserved",
-            sandbox::TEMP_PREFIX
-        )));
-    }
+    sandbox::check_output_path(&relative)?;
     let mime_type = header_value(&headers, header::CONTENT_TYPE.as_str())
         .filter(|mime| !mime.trim().is_empty())
         .map(str::to_owned);
+
+    let too_large = || {
+        ApiError::too_large(format!(
+            "the output is larger than {} bytes",
+            state.max_file_size
+        ))
+    };
+    if declared_length(&headers).is_some_and(|length| length > state.max_file_size) {
+        return Err(too_large());
+    }
 
     let temp = TempFile::new(state.store.temp_path());
     let mut out = tokio::fs::File::create(&temp.path).await?;
@@ -50,10 +49,7 @@ pub(crate) async fn put_output(
         let chunk = chunk.map_err(|error| ApiError::invalid(format!("body: {error}")))?;
         size += chunk.len() as u64;
         if size > state.max_file_size {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the output is larger than {} bytes", state.max_file_size),
-            ));
+            return Err(too_large());
         }
         out.write_all(&chunk).await?;
     }
@@ -83,7 +79,7 @@ pub(crate) async fn get_faults(state: AppStateRef) -> Json<PlanView> {
 /// `PUT /_emulator/faults`: replaces the plan.
 pub(crate) async fn put_faults(
     state: AppStateRef,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<PlanView>, ApiError> {
     let plan: FaultPlan = json_body(&body)?;
     plan.check().map_err(ApiError::invalid)?;

@@ -1,7 +1,6 @@
 //! Environments (spec section 3): unique names, partial config updates, terminal archive.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,7 +15,7 @@ use managed_agents_types::{EnvironmentId, Page};
 
 use crate::error::ApiError;
 use crate::gateway::{AppStateRef, conflict};
-use crate::http::{ListRules, Query, paginate, valid_body};
+use crate::http::{JsonObject, ListRules, Query, paginate, valid_body};
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads an environment or answers 404.
@@ -79,7 +78,10 @@ fn normalize_packages(packages: Option<Packages>) -> Packages {
 }
 
 /// `POST /v1/environments`.
-pub(crate) async fn create(state: AppStateRef, body: Bytes) -> Result<Json<Environment>, ApiError> {
+pub(crate) async fn create(
+    state: AppStateRef,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Environment>, ApiError> {
     let params: EnvironmentCreateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {
         check_unique_name(db, &params.name, None)?;
@@ -137,7 +139,7 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     state: AppStateRef,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<Environment>, ApiError> {
     let params: EnvironmentUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {

@@ -62,6 +62,12 @@ impl ApiError {
         )
     }
 
+    /// A 413 `request_too_large`; the connection is closed after it, so that the rest of the
+    /// body is never read.
+    pub(crate) fn too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, message).with_header("connection", "close")
+    }
+
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }

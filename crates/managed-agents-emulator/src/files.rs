@@ -15,7 +15,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
-use crate::http::{ListRules, Query, has_beta, paginate};
+use crate::http::{ListRules, Query, declared_length, has_beta, paginate};
 use crate::sandbox::{TempFile, capture_outputs};
 use crate::store::{Db, Kind, new_id, now};
 
@@ -32,11 +32,29 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError 
     ))
 }
 
-/// `POST /v1/files`: one multipart part named `file`, streamed to disk.
+/// Room for the multipart framing around the file (boundaries, part headers, small fields)
+/// when a declared `content-length` is compared with the size limit.
+pub(crate) const MULTIPART_OVERHEAD: u64 = 1024 * 1024;
+
+/// `POST /v1/files`: one multipart part named `file`, streamed to disk. A body that declares
+/// more than the limit plus [`MULTIPART_OVERHEAD`], or a part that passes the limit, is refused
+/// at once with 413 and the rest is not read.
 pub(crate) async fn upload(
     state: AppStateRef,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Json<FileObject>, ApiError> {
+    let limit = state.max_file_size;
+    let too_large = |what: String| {
+        ApiError::too_large(format!(
+            "{what}; the largest file accepted is {limit} bytes"
+        ))
+    };
+    if let Some(length) = declared_length(&headers) {
+        if length > limit.saturating_add(MULTIPART_OVERHEAD) {
+            return Err(too_large(format!("the request body is {length} bytes")));
+        }
+    }
     let mut uploaded = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() != Some("file") || uploaded.is_some() {
@@ -53,20 +71,10 @@ pub(crate) async fn upload(
         let mut size = 0u64;
         while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
             size += chunk.len() as u64;
-            if size <= state.max_file_size {
-                out.write_all(&chunk).await?;
+            if size > limit {
+                return Err(too_large(format!("the file is larger than {limit} bytes")));
             }
-        }
-        if size > state.max_file_size {
-            drop(out);
-            while multipart.next_field().await.ok().flatten().is_some() {}
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the file is {size} bytes; the largest accepted is {} bytes",
-                    state.max_file_size
-                ),
-            ));
+            out.write_all(&chunk).await?;
         }
         out.flush().await?;
         out.sync_all().await?;

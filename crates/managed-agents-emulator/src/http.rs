@@ -1,22 +1,87 @@
-//! Request helpers shared by the resource handlers: JSON bodies, query strings, validation and
-//! the superset page envelope of spec section 2.
+//! Request helpers shared by the resource handlers: JSON bodies (an object, with no field the
+//! types do not model), query strings, validation and the superset page envelope of spec
+//! section 2.
 
-use axum::http::HeaderMap;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, header as http_header};
+use managed_agents_types::schema::schema_of;
 use managed_agents_types::validation::{Limits, Validate};
 use managed_agents_types::{Page, decode::decode_json};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::store::Row;
 
+/// The largest JSON body accepted, in bytes: axum's default body limit, which also applies to
+/// bodies sent without a `content-length`.
+pub(crate) const MAX_JSON_BODY: u64 = 2 * 1024 * 1024;
+
+/// The body of a JSON endpoint: sent as `application/json` (a missing `content-type` is
+/// accepted only with an empty body) and, unless empty, a JSON object. A body that declares
+/// more than [`MAX_JSON_BODY`] is refused with 413 before it is read.
+#[derive(Debug, Clone)]
+pub(crate) struct JsonObject(pub(crate) Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+
+        if declared_length(request.headers()).is_some_and(|length| length > MAX_JSON_BODY) {
+            return Err(ApiError::too_large(format!(
+                "the request body is larger than {MAX_JSON_BODY} bytes"
+            ))
+            .into_response());
+        }
+        let content_type =
+            header(request.headers(), http_header::CONTENT_TYPE.as_str()).map(str::to_owned);
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let empty = body.iter().all(u8::is_ascii_whitespace);
+        match content_type.as_deref() {
+            Some(value) if is_json_media_type(value) => {}
+            None if empty => {}
+            Some(other) => {
+                return Err(ApiError::invalid(format!(
+                    "content-type: must be `application/json`, got `{other}`"
+                ))
+                .into_response());
+            }
+            None => {
+                return Err(ApiError::invalid(
+                    "content-type: must be `application/json` for a request with a body",
+                )
+                .into_response());
+            }
+        }
+        if !empty {
+            let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
+            if first != Some(&b'{') {
+                return Err(ApiError::invalid("body: must be a JSON object").into_response());
+            }
+        }
+        Ok(Self(body))
+    }
+}
+
+/// Whether a `content-type` value is `application/json`, parameters such as `charset` allowed.
+fn is_json_media_type(value: &str) -> bool {
+    value
+        .split(';')
+        .next()
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// Decodes a JSON body into a types-crate request type; an empty body counts as `{}`.
 pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
-    decode_json(body).map_err(|error| {
+    decode_json(or_empty_object(body)).map_err(|error| {
         let path = if error.path == "." {
             "body".to_owned()
         } else {
@@ -26,14 +91,174 @@ pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
     })
 }
 
-/// Decodes and validates a request body with the emulator's limits.
-pub(crate) fn valid_body<T: DeserializeOwned + Validate>(
-    body: &[u8],
-    limits: &Limits,
-) -> Result<T, ApiError> {
+fn or_empty_object(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    }
+}
+
+/// Decodes a JSON body like [`json_body`], then refuses every field, at any depth, that the
+/// type's JSON Schema does not declare, as the API does.
+pub(crate) fn strict_body<T>(body: &[u8]) -> Result<T, ApiError>
+where
+    T: DeserializeOwned + schemars::JsonSchema + 'static,
+{
     let value: T = json_body(body)?;
+    let raw: Value = json_body(body)?;
+    let schema = cached_schema::<T>();
+    let mut extra = Vec::new();
+    find_extra_fields(&schema, &schema, &raw, "", &mut extra);
+    if extra.is_empty() {
+        return Ok(value);
+    }
+    let messages: Vec<String> = extra
+        .iter()
+        .map(|path| format!("{path}: Extra inputs are not permitted"))
+        .collect();
+    Err(ApiError::invalid(messages.join("; ")))
+}
+
+/// Decodes with [`strict_body`] and validates with the emulator's limits.
+pub(crate) fn valid_body<T>(body: &[u8], limits: &Limits) -> Result<T, ApiError>
+where
+    T: DeserializeOwned + Validate + schemars::JsonSchema + 'static,
+{
+    let value: T = strict_body(body)?;
     value.validate_with(limits)?;
     Ok(value)
+}
+
+/// The JSON Schema of `T`, built once per type.
+fn cached_schema<T: schemars::JsonSchema + 'static>() -> Arc<Value> {
+    static SCHEMAS: OnceLock<Mutex<HashMap<std::any::TypeId, Arc<Value>>>> = OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(Mutex::default);
+    let mut schemas = schemas
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    schemas
+        .entry(std::any::TypeId::of::<T>())
+        .or_insert_with(|| Arc::new(schema_of::<T>("body").to_value()))
+        .clone()
+}
+
+/// Collects the path of every object key in `value` that `schema` does not declare. Unions
+/// are followed through the member the value's `type` tag (or JSON type) selects; a member of
+/// a kind the types do not know, and free-form objects, are not looked into.
+fn find_extra_fields(
+    root: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    extra: &mut Vec<String>,
+) {
+    let schema = resolve(root, schema);
+    let Some(rules) = schema.as_object() else {
+        return;
+    };
+    for key in ["oneOf", "anyOf"] {
+        if let Some(members) = rules.get(key).and_then(Value::as_array) {
+            if let Some(member) = pick_member(root, members, value) {
+                find_extra_fields(root, member, value, path, extra);
+            }
+        }
+    }
+    match value {
+        Value::Object(fields) => {
+            let properties = rules.get("properties").and_then(Value::as_object);
+            let additional = rules.get("additionalProperties");
+            if properties.is_none() && additional.is_none() || rules.contains_key("allOf") {
+                return;
+            }
+            for (name, field) in fields {
+                let field_path = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                match (properties.and_then(|known| known.get(name)), additional) {
+                    (Some(declared), _) => {
+                        find_extra_fields(root, declared, field, &field_path, extra);
+                    }
+                    (None, None | Some(Value::Bool(false))) => extra.push(field_path),
+                    (None, Some(Value::Bool(true))) => {}
+                    (None, Some(other)) => {
+                        find_extra_fields(root, other, field, &field_path, extra)
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = rules.get("items") {
+                for (index, item) in items.iter().enumerate() {
+                    find_extra_fields(root, item_schema, item, &format!("{path}[{index}]"), extra);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Follows `$ref`s (`#/$defs/…`) to the schema they name.
+fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match reference.strip_prefix('#').and_then(|at| root.pointer(at)) {
+                Some(target) => schema = target,
+                None => return schema,
+            },
+            None => return schema,
+        }
+    }
+    schema
+}
+
+/// The union member a value belongs to: by its `type` tag when the members are tagged (none
+/// for an unknown tag), otherwise the first member whose JSON type admits it.
+fn pick_member<'a>(root: &'a Value, members: &'a [Value], value: &Value) -> Option<&'a Value> {
+    let admitted: Vec<&Value> = members
+        .iter()
+        .map(|member| resolve(root, member))
+        .filter(|member| admits(root, member, value))
+        .collect();
+    if let Some(tag) = value.get("type").and_then(Value::as_str) {
+        let tag_of = |member: &Value| member.pointer("/properties/type/const").cloned();
+        if admitted.iter().any(|member| tag_of(member).is_some()) {
+            return admitted
+                .into_iter()
+                .find(|member| tag_of(member).as_ref().and_then(Value::as_str) == Some(tag));
+        }
+    }
+    admitted.into_iter().next()
+}
+
+/// Whether a schema's `type`, `const` or union admits the value's JSON type.
+fn admits(root: &Value, schema: &Value, value: &Value) -> bool {
+    let schema = resolve(root, schema);
+    if let Some(constant) = schema.get("const") {
+        return constant == value;
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(members) = schema.get(key).and_then(Value::as_array) {
+            return members.iter().any(|member| admits(root, member, value));
+        }
+    }
+    let type_admits = |name: &str| match (name, value) {
+        ("null", Value::Null)
+        | ("boolean", Value::Bool(_))
+        | ("string", Value::String(_))
+        | ("array", Value::Array(_))
+        | ("object", Value::Object(_))
+        | ("number", Value::Number(_)) => true,
+        ("integer", Value::Number(number)) => number.is_i64() || number.is_u64(),
+        _ => false,
+    };
+    match schema.get("type") {
+        Some(Value::String(name)) => type_admits(name),
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).any(type_admits),
+        _ => true,
+    }
 }
 
 /// The decoded query string: pairs in order, bracketed keys kept literally.
@@ -217,6 +442,12 @@ fn position<T>(rows: &[Row<T>], query: &Query) -> Result<Position, ApiError> {
 /// The value of a header as text, when present and readable.
 pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// The body length a request declares in `content-length`, when it declares one.
+pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    header(headers, http_header::CONTENT_LENGTH.as_str())
+        .and_then(|value| value.trim().parse().ok())
 }
 
 /// Whether the `anthropic-beta` header carries `beta` among its comma-separated values

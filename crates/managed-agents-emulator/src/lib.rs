@@ -17,6 +17,7 @@
 //! ```
 
 mod agents;
+mod connection;
 mod control;
 mod cors;
 mod environments;

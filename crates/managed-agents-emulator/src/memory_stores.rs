@@ -1,7 +1,6 @@
 //! Memory stores (spec section 5), as sessions mount them.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use managed_agents_types::common::{Deleted, apply_metadata_patch};
 use managed_agents_types::memory_stores::{
@@ -12,7 +11,7 @@ use managed_agents_types::{MemoryStoreId, Page};
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
-use crate::http::{CreatedFilter, ListRules, Query, paginate, valid_body};
+use crate::http::{CreatedFilter, JsonObject, ListRules, Query, paginate, valid_body};
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads a memory store or answers 404.
@@ -22,7 +21,10 @@ pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<MemoryStore, ApiError> {
 }
 
 /// `POST /v1/memory_stores`.
-pub(crate) async fn create(state: AppStateRef, body: Bytes) -> Result<Json<MemoryStore>, ApiError> {
+pub(crate) async fn create(
+    state: AppStateRef,
+    JsonObject(body): JsonObject,
+) -> Result<Json<MemoryStore>, ApiError> {
     let params: MemoryStoreCreateParams = valid_body(&body, &state.limits())?;
     let timestamp = now();
     let store = MemoryStore {
@@ -72,7 +74,7 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     state: AppStateRef,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<MemoryStore>, ApiError> {
     let params: MemoryStoreUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {

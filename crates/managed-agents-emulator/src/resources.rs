@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use managed_agents_types::common::Deleted;
 use managed_agents_types::memory_stores::{MemoryStore, mount_path as memory_mount_path};
@@ -17,7 +16,7 @@ use managed_agents_types::{Page, SessionResourceId};
 
 use crate::error::ApiError;
 use crate::gateway::{AppState, AppStateRef};
-use crate::http::{ListRules, Query, json_body, paginate, valid_body};
+use crate::http::{JsonObject, ListRules, Query, paginate, strict_body, valid_body};
 use crate::store::{Db, Kind, Row, new_id, now};
 use crate::{files, sandbox, sessions};
 
@@ -205,9 +204,9 @@ pub(crate) async fn list(
 pub(crate) async fn add(
     state: AppStateRef,
     Path(session_id): Path<String>,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<SessionResource>, ApiError> {
-    let params: ResourceParams = json_body(&body)?;
+    let params: ResourceParams = strict_body(&body)?;
     check_added_resource(&params)?;
     state.store.write(|db| {
         let session = sessions::load_stored(db, &session_id)?;
@@ -252,7 +251,7 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     state: AppStateRef,
     Path((session_id, resource_id)): Path<(String, String)>,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<SessionResource>, ApiError> {
     let params: SessionResourceUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {

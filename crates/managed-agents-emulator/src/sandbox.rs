@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use managed_agents_types::files::{FileObject, FileScope, SessionScope, guess_mime_type};
 use managed_agents_types::resources::OUTPUTS_DIR;
+use managed_agents_types::validation::check_mount_path;
 use managed_agents_types::{FileId, SessionId};
 
 use crate::error::ApiError;
@@ -15,6 +16,52 @@ use crate::store::{Kind, Store, new_id, now, sync_dir};
 
 /// Names starting with this are the emulator's own temporary files and never captured.
 pub(crate) const TEMP_PREFIX: &str = ".emulator-tmp-";
+
+/// The longest output path accepted, in bytes.
+pub(crate) const MAX_OUTPUT_PATH_BYTES: usize = 1024;
+
+/// The most segments (folders plus the file name) an output path may have.
+pub(crate) const MAX_OUTPUT_SEGMENTS: usize = 64;
+
+/// The longest segment of an output path, in bytes (the usual file-name limit).
+pub(crate) const MAX_OUTPUT_SEGMENT_BYTES: usize = 255;
+
+/// Checks an output path relative to the outputs folder before anything is written: its size,
+/// its depth, normalised `/`-separated segments, no backslash (so that the path names the
+/// same file on every system and in the outputs-folder scan), no reserved name.
+pub(crate) fn check_output_path(relative: &str) -> Result<(), ApiError> {
+    let refuse = |message: String| Err(ApiError::invalid(format!("path: {message}")));
+    if relative.len() > MAX_OUTPUT_PATH_BYTES {
+        return refuse(format!(
+            "must be at most {MAX_OUTPUT_PATH_BYTES} bytes, got {}",
+            relative.len()
+        ));
+    }
+    let segments = relative.split('/').count();
+    if segments > MAX_OUTPUT_SEGMENTS {
+        return refuse(format!(
+            "must have at most {MAX_OUTPUT_SEGMENTS} segments, got {segments}"
+        ));
+    }
+    check_mount_path(&format!("/{relative}")).or_else(refuse)?;
+    for segment in relative.split('/') {
+        if segment.len() > MAX_OUTPUT_SEGMENT_BYTES {
+            return refuse(format!(
+                "each segment must be at most {MAX_OUTPUT_SEGMENT_BYTES} bytes, got {}",
+                segment.len()
+            ));
+        }
+        if segment.contains('\\') {
+            return refuse(format!(
+                "must not contain `\\` (segments are separated by `/`), got `{relative}`"
+            ));
+        }
+        if segment.starts_with(TEMP_PREFIX) {
+            return refuse(format!("names starting with `{TEMP_PREFIX}` are reserved"));
+        }
+    }
+    Ok(())
+}
 
 /// The sandbox folder of a session.
 pub(crate) fn session_root(data_dir: &Path, session_id: &str) -> PathBuf {
@@ -182,7 +229,11 @@ fn collect_files(base: &Path, folder: &Path, found: &mut Vec<(String, PathBuf)>)
             collect_files(base, &path, found);
         } else if file_type.is_file() {
             if let Ok(relative) = path.strip_prefix(base) {
-                found.push((relative.to_string_lossy().replace('\\', "/"), path));
+                let segments: Vec<_> = relative
+                    .components()
+                    .map(|segment| segment.as_os_str().to_string_lossy())
+                    .collect();
+                found.push((segments.join("/"), path));
             }
         }
     }
@@ -197,30 +248,64 @@ pub(crate) fn copy_synced(from: &Path, to: &Path) -> std::io::Result<()> {
     target.sync_all()
 }
 
-/// Writes `temp`'s content to a session's outputs folder at `relative`, atomically.
+/// Writes `temp`'s content to a session's outputs folder at `relative` (checked with
+/// [`check_output_path`]), atomically; folders it created are removed again when it fails.
 pub(crate) fn place_output(
     data_dir: &Path,
     session_id: &str,
     relative: &str,
     temp: &Path,
 ) -> Result<std::fs::Metadata, ApiError> {
-    let target = outputs_dir(data_dir, session_id).join(relative);
+    let outputs = outputs_dir(data_dir, session_id);
+    let target = outputs.join(relative);
     let parent = target
         .parent()
-        .ok_or_else(|| ApiError::invalid("the output path has no folder"))?;
-    std::fs::create_dir_all(parent).map_err(|error| {
-        ApiError::invalid(format!("cannot create the folder of `{relative}`: {error}"))
-    })?;
-    let staging = parent.join(format!("{TEMP_PREFIX}{}", crate::store::random_letters(12)));
-    copy_synced(temp, &staging)?;
-    if let Err(error) = std::fs::rename(&staging, &target) {
-        let _ = std::fs::remove_file(&staging);
-        return Err(ApiError::invalid(format!(
-            "cannot write the output `{relative}`: {error}"
-        )));
+        .ok_or_else(|| ApiError::invalid("the output path has no folder"))?
+        .to_path_buf();
+    let created = missing_folders(&outputs, &parent);
+    let placed = create_folders(&created, relative).and_then(|()| {
+        let staging = parent.join(format!("{TEMP_PREFIX}{}", crate::store::random_letters(12)));
+        if let Err(error) = copy_synced(temp, &staging) {
+            let _ = std::fs::remove_file(&staging);
+            return Err(error.into());
+        }
+        if let Err(error) = std::fs::rename(&staging, &target) {
+            let _ = std::fs::remove_file(&staging);
+            return Err(ApiError::invalid(format!(
+                "cannot write the output `{relative}`: {error}"
+            )));
+        }
+        sync_dir(&parent)?;
+        Ok(std::fs::metadata(&target)?)
+    });
+    if placed.is_err() {
+        for folder in created.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
     }
-    sync_dir(parent)?;
-    Ok(std::fs::metadata(&target)?)
+    placed
+}
+
+/// The folders between `base` (excluded) and `folder` (included) that do not exist yet,
+/// outermost first.
+fn missing_folders(base: &Path, folder: &Path) -> Vec<PathBuf> {
+    let mut missing: Vec<PathBuf> = folder
+        .ancestors()
+        .take_while(|ancestor| *ancestor != base && !ancestor.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    missing
+}
+
+/// Creates `folders`, outermost first.
+fn create_folders(folders: &[PathBuf], relative: &str) -> Result<(), ApiError> {
+    for folder in folders {
+        std::fs::create_dir(folder).map_err(|error| {
+            ApiError::invalid(format!("cannot create the folder of `{relative}`: {error}"))
+        })?;
+    }
+    Ok(())
 }
 
 /// A temporary file removed when dropped, unless it was moved into place first.
@@ -238,5 +323,42 @@ impl TempFile {
 impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_removes_the_folders_it_created() {
+        let data = tempfile::tempdir().unwrap();
+        create(data.path(), "sesn_1").unwrap();
+        let outputs = outputs_dir(data.path(), "sesn_1");
+        std::fs::create_dir(outputs.join("kept")).unwrap();
+
+        let no_content = data.path().join("missing");
+        let written = place_output(data.path(), "sesn_1", "kept/new/deep/f.txt", &no_content);
+        assert!(written.is_err());
+        assert!(outputs.join("kept").is_dir());
+        assert_eq!(std::fs::read_dir(outputs.join("kept")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn output_paths_within_the_limits_pass() {
+        let deepest = vec!["d"; MAX_OUTPUT_SEGMENTS].join("/");
+        let widest = "w".repeat(MAX_OUTPUT_SEGMENT_BYTES);
+        for path in [
+            "a.txt",
+            "charts/q1 report.png",
+            deepest.as_str(),
+            widest.as_str(),
+        ] {
+            assert!(check_output_path(path).is_ok(), "{path}");
+        }
+        let too_deep = vec!["d"; MAX_OUTPUT_SEGMENTS + 1].join("/");
+        for path in [too_deep.as_str(), "a\\b", ".emulator-tmp-x", "a/../b", "/a"] {
+            assert!(check_output_path(path).is_err(), "{path}");
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! The accept loop: one HTTP/1.1 connection task per client, each of which a fault can close
-//! without an answer.
+//! without an answer, and whose stream envelopes hyper's own error answers.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
+use crate::connection::{EnvelopedIo, InFlight};
 use crate::error::EmulatorError;
 use crate::gateway::{AppState, router};
 
@@ -102,14 +103,21 @@ async fn serve_connection(stream: tokio::net::TcpStream, router: axum::Router) {
     let _ = stream.set_nodelay(true);
     let kill = Arc::new(Notify::new());
     let kill_handle = ConnectionKill(kill.clone());
+    let in_flight = InFlight::default();
+    let io = EnvelopedIo::new(stream, in_flight.clone());
     let service =
         hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(kill_handle.clone());
-            router.clone().oneshot(request.map(axum::body::Body::new))
+            let answer = router.clone().oneshot(request.map(axum::body::Body::new));
+            let in_flight = in_flight.clone();
+            async move {
+                let response = answer.await?;
+                Ok::<_, std::convert::Infallible>(response.map(|body| in_flight.track(body)))
+            }
         });
     let connection = http1::Builder::new()
         .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(TokioIo::new(io), service);
     tokio::select! {
         result = connection => {
             if let Err(error) = result {

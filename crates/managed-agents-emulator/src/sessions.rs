@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use managed_agents_types::agents::Agent;
 use managed_agents_types::common::{Deleted, apply_metadata_patch};
@@ -17,7 +16,7 @@ use managed_agents_types::{Page, SessionId};
 
 use crate::error::ApiError;
 use crate::gateway::{AppState, AppStateRef};
-use crate::http::{CreatedFilter, ListRules, Query, json_body, paginate, valid_body};
+use crate::http::{CreatedFilter, JsonObject, ListRules, Query, json_body, paginate, valid_body};
 use crate::resources::{self, NewResource};
 use crate::store::{Db, Kind, new_id, now};
 use crate::{agents, environments, sandbox, vaults};
@@ -109,7 +108,10 @@ fn prepare(
 }
 
 /// `POST /v1/sessions`: answers once every resource is in place.
-pub(crate) async fn create(state: AppStateRef, body: Bytes) -> Result<Json<Session>, ApiError> {
+pub(crate) async fn create(
+    state: AppStateRef,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Session>, ApiError> {
     let params: SessionCreateParams = valid_body(&body, &state.limits())?;
     let mut created = None;
     let result = state.store.write(|db| {
@@ -208,7 +210,7 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     state: AppStateRef,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<Session>, ApiError> {
     let raw: serde_json::Value = json_body(&body)?;
     if raw.get("vault_ids").is_some() {

@@ -1,7 +1,6 @@
 //! Vaults (spec section 5), as sessions refer to them by `vault_ids`.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use managed_agents_types::common::{Deleted, apply_metadata_patch};
 use managed_agents_types::vaults::{Vault, VaultCreateParams, VaultUpdateParams};
@@ -9,7 +8,7 @@ use managed_agents_types::{Page, VaultId};
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
-use crate::http::{ListRules, Query, paginate, valid_body};
+use crate::http::{JsonObject, ListRules, Query, paginate, valid_body};
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads a vault or answers 404.
@@ -19,7 +18,10 @@ pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<Vault, ApiError> {
 }
 
 /// `POST /v1/vaults`.
-pub(crate) async fn create(state: AppStateRef, body: Bytes) -> Result<Json<Vault>, ApiError> {
+pub(crate) async fn create(
+    state: AppStateRef,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Vault>, ApiError> {
     let params: VaultCreateParams = valid_body(&body, &state.limits())?;
     let timestamp = now();
     let vault = Vault {
@@ -61,7 +63,7 @@ pub(crate) async fn retrieve(
 pub(crate) async fn update(
     state: AppStateRef,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<Vault>, ApiError> {
     let params: VaultUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {
