@@ -176,7 +176,11 @@ mod tests {
             ("retry-after", "61"),
         ] {
             let hint = headers(&[(name, value)]);
-            assert_eq!(delay(Some(&hint), 0, 0, 0.5), backoff_delay, "{name}: {value}");
+            assert_eq!(
+                delay(Some(&hint), 0, 0, 0.5),
+                backoff_delay,
+                "{name}: {value}"
+            );
         }
     }
 
