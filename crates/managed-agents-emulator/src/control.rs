@@ -13,7 +13,7 @@ use tokio::io::AsyncWriteExt;
 use crate::error::ApiError;
 use crate::faults::{FaultPlan, PlanView};
 use crate::gateway::AppStateRef;
-use crate::http::{JsonObject, declared_length, header as header_value, json_body};
+use crate::http::{ControlJson, declared_length, header as header_value, json_body};
 use crate::sandbox::{self, TempFile};
 use crate::sessions;
 
@@ -79,7 +79,7 @@ pub(crate) async fn get_faults(state: AppStateRef) -> Json<PlanView> {
 /// `PUT /_emulator/faults`: replaces the plan.
 pub(crate) async fn put_faults(
     state: AppStateRef,
-    JsonObject(body): JsonObject,
+    ControlJson(body): ControlJson,
 ) -> Result<Json<PlanView>, ApiError> {
     let plan: FaultPlan = json_body(&body)?;
     plan.check().map_err(ApiError::invalid)?;

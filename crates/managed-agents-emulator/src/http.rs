@@ -31,44 +31,72 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     type Rejection = axum::response::Response;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::response::IntoResponse;
-
-        if declared_length(request.headers()).is_some_and(|length| length > MAX_JSON_BODY) {
-            return Err(ApiError::too_large(format!(
-                "the request body is larger than {MAX_JSON_BODY} bytes"
-            ))
-            .into_response());
-        }
-        let content_type =
-            header(request.headers(), http_header::CONTENT_TYPE.as_str()).map(str::to_owned);
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let empty = body.iter().all(u8::is_ascii_whitespace);
-        match content_type.as_deref() {
-            Some(value) if is_json_media_type(value) => {}
-            None if empty => {}
-            Some(other) => {
-                return Err(ApiError::invalid(format!(
-                    "content-type: must be `application/json`, got `{other}`"
-                ))
-                .into_response());
-            }
-            None => {
-                return Err(ApiError::invalid(
-                    "content-type: must be `application/json` for a request with a body",
-                )
-                .into_response());
-            }
-        }
-        if !empty {
-            let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
-            if first != Some(&b'{') {
-                return Err(ApiError::invalid("body: must be a JSON object").into_response());
-            }
-        }
-        Ok(Self(body))
+        read_json_object(request, state, false).await.map(Self)
     }
+}
+
+/// The body of an `/_emulator` endpoint: like [`JsonObject`], except that a missing
+/// `content-type` is accepted, since tools script these endpoints with plain HTTP clients.
+#[derive(Debug, Clone)]
+pub(crate) struct ControlJson(pub(crate) Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ControlJson {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_json_object(request, state, true).await.map(Self)
+    }
+}
+
+async fn read_json_object<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    untyped_allowed: bool,
+) -> Result<Bytes, axum::response::Response> {
+    use axum::response::IntoResponse;
+
+    if declared_length(request.headers()).is_some_and(|length| length > MAX_JSON_BODY) {
+        return Err(ApiError::too_large(format!(
+            "the request body is larger than {MAX_JSON_BODY} bytes"
+        ))
+        .into_response());
+    }
+    let content_type =
+        header(request.headers(), http_header::CONTENT_TYPE.as_str()).map(str::to_owned);
+    let body = Bytes::from_request(request, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    check_json_object(content_type.as_deref(), &body, untyped_allowed)
+        .map_err(IntoResponse::into_response)?;
+    Ok(body)
+}
+
+/// Checks the `content-type` of a JSON body and that the body, unless empty, is an object.
+fn check_json_object(
+    content_type: Option<&str>,
+    body: &[u8],
+    untyped_allowed: bool,
+) -> Result<(), ApiError> {
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    match content_type {
+        Some(value) if is_json_media_type(value) => {}
+        None if empty || untyped_allowed => {}
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "content-type: must be `application/json`, got `{other}`"
+            )));
+        }
+        None => {
+            return Err(ApiError::invalid(
+                "content-type: must be `application/json` for a request with a body",
+            ));
+        }
+    }
+    let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
+    if !empty && first != Some(&b'{') {
+        return Err(ApiError::invalid("body: must be a JSON object"));
+    }
+    Ok(())
 }
 
 /// Whether a `content-type` value is `application/json`, parameters such as `charset` allowed.

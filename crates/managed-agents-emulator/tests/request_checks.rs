@@ -295,6 +295,23 @@ async fn bodies_must_be_json_objects_sent_as_json() {
     let empty = harness.request(Method::POST, &format!("{path}/archive"));
     assert!(!harness.send(empty).await.ok()["archived_at"].is_null());
 
+    let plan = |body: &str| {
+        harness
+            .http
+            .put(harness.url("/_emulator/faults"))
+            .header("x-api-key", KEY)
+            .body(body.to_owned())
+    };
+    let message = harness
+        .send(plan(r#"[7, []]"#))
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert_eq!(message, "body: must be a JSON object");
+    assert_eq!(
+        harness.send(plan(r#"{"rules": []}"#)).await.ok()["rules"],
+        json!([])
+    );
+
     let list = harness
         .get("/v1/environments?include_archived=true")
         .await
