@@ -1,15 +1,15 @@
 //! One entry point for every call that answers one object: the operation's name picks the
 //! client core's method, the JSON arguments become the types crate's parameters.
 
-use managed_agents_client::Client;
+use managed_agents_client::{Client, RawJson, RequestOptions};
 use managed_agents_fetch::FetchTransport;
 use managed_agents_types::decode::decode_json;
+use managed_agents_types::endpoints::{self, Endpoint};
 use managed_agents_types::ids::{
     AgentId, EnvironmentId, FileId, MemoryStoreId, SessionId, SessionResourceId, VaultId,
 };
-use managed_agents_types::{Deleted, vaults};
-use managed_agents_types::{IdError, agents, environments, memory_stores, resources, sessions};
-use serde::Serialize;
+use managed_agents_types::{IdError, ValidationError, vaults};
+use managed_agents_types::{agents, environments, memory_stores, resources, sessions};
 use serde::de::DeserializeOwned;
 
 use crate::error::BindingError;
@@ -61,13 +61,17 @@ impl Call<'_> {
     }
 }
 
-/// The JSON text of an answer.
-pub(crate) fn to_json(value: &impl Serialize) -> Result<String, BindingError> {
-    serde_json::to_string(value).map_err(|error| BindingError::argument("response", error))
-}
-
-fn client_error(error: managed_agents_client::Error) -> BindingError {
-    BindingError::Client(error)
+/// Sends `endpoint` (built and validated by the types crate) and returns the server's JSON.
+async fn send<O>(
+    client: &Client<FetchTransport>,
+    endpoint: Result<Endpoint<O>, ValidationError>,
+    options: &RequestOptions,
+) -> Result<RawJson, BindingError> {
+    let endpoint = endpoint.map_err(|error| BindingError::Client(error.into()))?;
+    client
+        .call_raw(&endpoint, options)
+        .await
+        .map_err(BindingError::Client)
 }
 
 /// The calls environments, agents, vaults and memory stores share; `delete` where the group
@@ -75,34 +79,24 @@ fn client_error(error: managed_agents_client::Error) -> BindingError {
 macro_rules! object_group {
     (
         $client:expr, $call:expr, $action:expr, $group:ident, $id:ty, $field:literal,
-        $create:ty, $update:ty $(, delete: $delete:ident)?
+        $create:ty, $update:ty $(, delete: $delete:path)?
     ) => {{
-        let group = $client.$group().with_options(request_options($call.options)?);
-        match $action {
-            "create" => {
-                let params = $call.params::<$create>()?;
-                to_json(&group.create(&params).await.map_err(client_error)?)
-            }
-            "retrieve" => {
-                let id = $call.id($field, <$id>::new)?;
-                to_json(&group.retrieve(&id).await.map_err(client_error)?)
-            }
+        let options = request_options($call.options)?;
+        let endpoint = match $action {
+            "create" => endpoints::$group::create(&$call.params::<$create>()?),
+            "retrieve" => endpoints::$group::retrieve(&$call.id($field, <$id>::new)?),
             "update" => {
                 let id = $call.id($field, <$id>::new)?;
-                let params = $call.params::<$update>()?;
-                to_json(&group.update(&id, &params).await.map_err(client_error)?)
+                endpoints::$group::update(&id, &$call.params::<$update>()?)
             }
-            "archive" => {
-                let id = $call.id($field, <$id>::new)?;
-                to_json(&group.archive(&id).await.map_err(client_error)?)
-            }
+            "archive" => endpoints::$group::archive(&$call.id($field, <$id>::new)?),
             $("delete" => {
                 let id = $call.id($field, <$id>::new)?;
-                let deleted: Deleted = group.$delete(&id).await.map_err(client_error)?;
-                to_json(&deleted)
+                return send($client, $delete(&id), &options).await;
             })?
-            other => Err(unknown(stringify!($group), other)),
-        }
+            other => return Err(unknown(stringify!($group), other)),
+        };
+        send($client, endpoint, &options).await
     }};
 }
 
@@ -117,7 +111,7 @@ fn unknown(group: &str, action: &str) -> BindingError {
 pub(crate) async fn call(
     client: &Client<FetchTransport>,
     call: Call<'_>,
-) -> Result<String, BindingError> {
+) -> Result<RawJson, BindingError> {
     let (group, action) = call
         .operation
         .rsplit_once('.')
@@ -126,7 +120,7 @@ pub(crate) async fn call(
         "environments" => object_group!(
             client, call, action, environments, EnvironmentId, "environment_id",
             environments::EnvironmentCreateParams, environments::EnvironmentUpdateParams,
-            delete: delete
+            delete: endpoints::delete_environment
         ),
         "agents" => object_group!(
             client,
@@ -140,16 +134,18 @@ pub(crate) async fn call(
         ),
         "vaults" => object_group!(
             client, call, action, vaults, VaultId, "vault_id",
-            vaults::VaultCreateParams, vaults::VaultUpdateParams, delete: delete
+            vaults::VaultCreateParams, vaults::VaultUpdateParams,
+            delete: endpoints::delete_vault
         ),
         "memoryStores" => object_group!(
             client, call, action, memory_stores, MemoryStoreId, "memory_store_id",
             memory_stores::MemoryStoreCreateParams, memory_stores::MemoryStoreUpdateParams,
-            delete: delete
+            delete: endpoints::delete_memory_store
         ),
         "sessions" => object_group!(
             client, call, action, sessions, SessionId, "session_id",
-            sessions::SessionCreateParams, sessions::SessionUpdateParams, delete: delete
+            sessions::SessionCreateParams, sessions::SessionUpdateParams,
+            delete: endpoints::sessions::delete
         ),
         "sessions.resources" => session_resource(client, call, action).await,
         "files" => file(client, call, action).await,
@@ -162,35 +158,29 @@ async fn session_resource(
     client: &Client<FetchTransport>,
     call: Call<'_>,
     action: &str,
-) -> Result<String, BindingError> {
-    let resources = client
-        .sessions()
-        .resources()
-        .with_options(request_options(call.options)?);
+) -> Result<RawJson, BindingError> {
+    use endpoints::session_resources as resource_endpoints;
+
+    let options = request_options(call.options)?;
     let session = call.session_id()?;
     let resource = || call.id("resource_id", SessionResourceId::new);
     match action {
         "add" => {
             let params = call.params::<resources::ResourceParams>()?;
-            to_json(
-                &resources
-                    .add(&session, &params)
-                    .await
-                    .map_err(client_error)?,
-            )
+            send(client, resource_endpoints::add(&session, &params), &options).await
         }
         "retrieve" => {
-            let answer = resources.retrieve(&session, &resource()?).await;
-            to_json(&answer.map_err(client_error)?)
+            let endpoint = resource_endpoints::retrieve(&session, &resource()?);
+            send(client, endpoint, &options).await
         }
         "update" => {
             let params = call.params::<resources::SessionResourceUpdateParams>()?;
-            let answer = resources.update(&session, &resource()?, &params).await;
-            to_json(&answer.map_err(client_error)?)
+            let endpoint = resource_endpoints::update(&session, &resource()?, &params);
+            send(client, endpoint, &options).await
         }
         "delete" => {
-            let answer = resources.delete(&session, &resource()?).await;
-            to_json(&answer.map_err(client_error)?)
+            let endpoint = resource_endpoints::delete(&session, &resource()?);
+            send(client, endpoint, &options).await
         }
         other => Err(unknown("sessions.resources", other)),
     }
@@ -201,12 +191,12 @@ async fn file(
     client: &Client<FetchTransport>,
     call: Call<'_>,
     action: &str,
-) -> Result<String, BindingError> {
-    let files = client.files().with_options(request_options(call.options)?);
+) -> Result<RawJson, BindingError> {
+    let options = request_options(call.options)?;
     let id = call.id("file_id", FileId::new)?;
     match action {
-        "retrieveMetadata" => to_json(&files.retrieve(&id).await.map_err(client_error)?),
-        "delete" => to_json(&files.delete(&id).await.map_err(client_error)?),
+        "retrieveMetadata" => send(client, endpoints::files::retrieve(&id), &options).await,
+        "delete" => send(client, endpoints::files::delete(&id), &options).await,
         other => Err(unknown("files", other)),
     }
 }

@@ -19,6 +19,7 @@ mod options;
 
 use managed_agents_client::Client;
 use managed_agents_fetch::{FetchTransport, Upload};
+use managed_agents_types::endpoints;
 use managed_agents_types::files::FileUploadParams;
 use managed_agents_types::ids::FileId;
 use wasm_bindgen::JsValue;
@@ -73,7 +74,7 @@ impl WasmClient {
             };
             dispatch::call(&client, call)
                 .await
-                .map(|json| JsValue::from_str(&json))
+                .map(|json| JsValue::from_str(json.get()))
                 .map_err(into_js)
         })
     }
@@ -113,15 +114,14 @@ impl WasmClient {
                 filename,
                 mime_type: mime_type.filter(|mime| !mime.is_empty()),
             };
+            let endpoint = endpoints::files::upload(&params)
+                .map_err(|error| into_js(BindingError::Client(error.into())))?;
+            let mut content = Upload::from_blob(content);
             let file = client
-                .files()
-                .with_options(options)
-                .upload(&params, Upload::from_blob(content))
+                .upload_raw(&endpoint, &mut content, &options)
                 .await
                 .map_err(|error| into_js(BindingError::Client(error)))?;
-            dispatch::to_json(&file)
-                .map(|json| JsValue::from_str(&json))
-                .map_err(into_js)
+            Ok(JsValue::from_str(file.get()))
         })
     }
 

@@ -7,23 +7,23 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use futures_util::{Stream, StreamExt};
-use managed_agents_client::Client;
+use managed_agents_client::{Client, RawJson, RequestOptions};
 use managed_agents_fetch::FetchTransport;
 use managed_agents_types::common::{Order, Timestamp};
+use managed_agents_types::endpoints::{self, Endpoint};
 use managed_agents_types::ids::{AgentId, SessionId};
 use managed_agents_types::sessions::SessionStatus;
-use managed_agents_types::{Cursor, agents, environments, files, memory_stores};
-use managed_agents_types::{resources, sessions, vaults};
-use serde::{Deserialize, Serialize};
+use managed_agents_types::{Cursor, Page, ValidationError, agents, environments, files};
+use managed_agents_types::{memory_stores, resources, sessions, vaults};
+use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::dispatch::to_json;
 use crate::error::{BindingError, into_js};
 use crate::options::request_options;
 
-type ItemJson = Result<String, BindingError>;
+type ItemJson = Result<RawJson, BindingError>;
 type BoxedItems = Pin<Box<dyn Stream<Item = ItemJson>>>;
 
 /// The items of one list as JSON text, read with [`ItemStream::next`].
@@ -50,7 +50,7 @@ impl ItemStream {
             let next = items.next().await;
             *slot.borrow_mut() = Some(items);
             match next {
-                Some(Ok(json)) => Ok(JsValue::from_str(&json)),
+                Some(Ok(json)) => Ok(JsValue::from_str(json.get())),
                 Some(Err(error)) => Err(into_js(error)),
                 None => Ok(JsValue::UNDEFINED),
             }
@@ -136,15 +136,54 @@ impl ListQuery {
     }
 }
 
-/// Boxes a stream of items as a stream of their JSON text.
-fn boxed<I: Serialize + 'static>(
-    stream: impl Stream<Item = Result<I, managed_agents_client::Error>> + 'static,
-) -> BoxedItems {
-    Box::pin(stream.map(|item| {
-        item.map_err(BindingError::Client)
-            .and_then(|item| to_json(&item))
-    }))
+/// The raw page walk of a list whose page at a cursor is `list(params with that cursor)`.
+fn walk<P, O>(
+    client: &Client<FetchTransport>,
+    options: &RequestOptions,
+    params: P,
+    list: impl Fn(&P) -> Result<Endpoint<Page<O>>, ValidationError> + 'static,
+) -> BoxedItems
+where
+    P: Clone + HasCursor + 'static,
+    O: 'static,
+{
+    let start = params.cursor().cloned();
+    let stream = client.list_raw_stream(options, start, move |cursor| {
+        let mut params = params.clone();
+        params.set_cursor(cursor.cloned());
+        list(&params)
+    });
+    Box::pin(stream.map(|item| item.map_err(BindingError::Client)))
 }
+
+/// The list parameter types, which all carry the cursor of the page to start at.
+trait HasCursor {
+    fn cursor(&self) -> Option<&Cursor>;
+    fn set_cursor(&mut self, cursor: Option<Cursor>);
+}
+
+macro_rules! has_cursor {
+    ($($params:ty),* $(,)?) => {$(
+        impl HasCursor for $params {
+            fn cursor(&self) -> Option<&Cursor> {
+                self.cursor.as_ref()
+            }
+            fn set_cursor(&mut self, cursor: Option<Cursor>) {
+                self.cursor = cursor;
+            }
+        }
+    )*};
+}
+
+has_cursor!(
+    environments::EnvironmentListParams,
+    agents::AgentListParams,
+    vaults::VaultListParams,
+    memory_stores::MemoryStoreListParams,
+    sessions::SessionListParams,
+    resources::SessionResourceListParams,
+    files::FileListParams,
+);
 
 /// Opens the list `operation` (for example `environments.list`).
 pub(crate) fn open(
@@ -166,12 +205,7 @@ pub(crate) fn open(
                 cursor,
                 include_archived: query.include_archived,
             };
-            boxed(
-                client
-                    .environments()
-                    .with_options(options)
-                    .list_stream(&params),
-            )
+            walk(client, &options, params, endpoints::environments::list)
         }
         "agents.list" => {
             query.only(operation, archived)?;
@@ -180,7 +214,7 @@ pub(crate) fn open(
                 cursor,
                 include_archived: query.include_archived,
             };
-            boxed(client.agents().with_options(options).list_stream(&params))
+            walk(client, &options, params, endpoints::agents::list)
         }
         "vaults.list" => {
             query.only(operation, archived)?;
@@ -189,7 +223,7 @@ pub(crate) fn open(
                 cursor,
                 include_archived: query.include_archived,
             };
-            boxed(client.vaults().with_options(options).list_stream(&params))
+            walk(client, &options, params, endpoints::vaults::list)
         }
         "memoryStores.list" => {
             query.only(operation, archived)?;
@@ -198,12 +232,7 @@ pub(crate) fn open(
                 cursor,
                 include_archived: query.include_archived,
             };
-            boxed(
-                client
-                    .memory_stores()
-                    .with_options(options)
-                    .list_stream(&params),
-            )
+            walk(client, &options, params, endpoints::memory_stores::list)
         }
         "sessions.list" => {
             query.only(
@@ -236,7 +265,7 @@ pub(crate) fn open(
                 created_at_lte: query.created_at_lte,
                 created_at_lt: query.created_at_lt,
             };
-            boxed(client.sessions().with_options(options).list_stream(&params))
+            walk(client, &options, params, endpoints::sessions::list)
         }
         "sessions.resources.list" => {
             query.only(operation, &[])?;
@@ -249,8 +278,10 @@ pub(crate) fn open(
                 limit: query.limit,
                 cursor,
             };
-            let resources = client.sessions().resources().with_options(options);
-            boxed(resources.list_stream(&session, &params))
+            let list = move |params: &resources::SessionResourceListParams| {
+                endpoints::session_resources::list(&session, params)
+            };
+            walk(client, &options, params, list)
         }
         "files.list" => {
             query.only(operation, &["scope_id"])?;
@@ -264,7 +295,7 @@ pub(crate) fn open(
                 cursor,
                 scope_id,
             };
-            boxed(client.files().with_options(options).list_stream(&params))
+            walk(client, &options, params, endpoints::files::list)
         }
         other => {
             return Err(BindingError::argument(

@@ -32,6 +32,7 @@ pub mod environments;
 pub mod error;
 pub mod files;
 pub mod memory_stores;
+pub mod raw;
 pub mod resources;
 pub mod retry;
 pub mod sessions;
@@ -46,6 +47,7 @@ pub use crate::core::Client;
 pub use crate::error::{ApiError, ConfigError, Error};
 #[cfg(feature = "native")]
 pub use crate::native::{NativeClient, NativeTransport, Upload};
+pub use crate::raw::RawJson;
 
 use crate::transport::Transport;
 

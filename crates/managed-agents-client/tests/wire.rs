@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use futures_util::TryStreamExt;
 use managed_agents_client::{ClientConfig, Credentials, Error, NativeClient, RequestOptions};
 use managed_agents_types::PaginationError;
+use managed_agents_types::endpoints;
+use managed_agents_types::environments::EnvironmentListParams;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -229,4 +231,95 @@ async fn a_body_that_does_not_decode_names_the_field() {
     };
     assert_eq!(source.path, "name");
     assert_eq!(request_id.as_deref(), Some("req_scripted"));
+}
+
+#[tokio::test]
+async fn raw_answers_keep_every_field_and_refuse_what_is_not_json() {
+    let mut newer = environment("env_1");
+    newer["field_from_a_newer_server"] = serde_json::json!({"nested": [1, 2]});
+    let (url, recorded) = scripted(vec![
+        (200, format!("  {newer}\n")),
+        (204, String::new()),
+        (200, "{\"id\": \"env_1\"".to_owned()),
+    ])
+    .await;
+    let client = NativeClient::new(ClientConfig::with_api_key("k").with_base_url(&url)).unwrap();
+    let options = RequestOptions::default().header("x-call", "raw");
+    let id = "env_1".parse().unwrap();
+
+    let endpoint = endpoints::environments::retrieve(&id).unwrap();
+    let json = client.call_raw(&endpoint, &options).await.unwrap();
+    assert_eq!(
+        json.get(),
+        newer.to_string(),
+        "the server's text, whitespace trimmed"
+    );
+    let sent = recorded.lock().unwrap()[0].clone();
+    assert_eq!(sent.header("x-call"), Some("raw"));
+    assert_eq!(
+        sent.header("anthropic-beta"),
+        Some("managed-agents-2026-04-01")
+    );
+
+    let endpoint = endpoints::delete_environment(&id).unwrap();
+    let json = client.call_raw(&endpoint, &options).await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(json.get()).unwrap(),
+        serde_json::json!({"id": "env_1", "type": "environment_deleted"}),
+        "a 204 stands for the confirmation"
+    );
+
+    let endpoint = endpoints::environments::retrieve(&id).unwrap();
+    let error = client.call_raw(&endpoint, &options).await.unwrap_err();
+    let Error::Decode { request_id, .. } = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(request_id.as_deref(), Some("req_scripted"));
+}
+
+#[tokio::test]
+async fn a_raw_list_follows_both_envelopes_and_stops_on_a_repeated_cursor() {
+    let (url, recorded) = scripted(vec![
+        page(
+            &["env_1", "env_2"],
+            serde_json::json!({"has_more": true, "last_id": "env_2"}),
+        ),
+        page(&["env_3"], serde_json::json!({"next_page": "page_a"})),
+        page(&["env_4"], serde_json::json!({"next_page": "page_a"})),
+    ])
+    .await;
+    let client = NativeClient::new(ClientConfig::with_api_key("k").with_base_url(&url)).unwrap();
+    let params = EnvironmentListParams {
+        limit: Some(2),
+        ..Default::default()
+    };
+    let stream = client.list_raw_stream(&RequestOptions::default(), None, move |cursor| {
+        let mut params = params.clone();
+        params.cursor = cursor.cloned();
+        endpoints::environments::list(&params)
+    });
+    let results: Vec<_> = futures_util::StreamExt::collect(stream).await;
+    assert_eq!(results.len(), 5, "four items, then the error: {results:?}");
+    for (result, id) in results.iter().zip(["env_1", "env_2", "env_3", "env_4"]) {
+        let item = result.as_ref().unwrap();
+        assert_eq!(item.get(), environment(id).to_string());
+    }
+    assert!(matches!(
+        results[4],
+        Err(Error::Pagination(PaginationError::RepeatedCursor(_)))
+    ));
+    let targets: Vec<String> = recorded
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|request| request.target().to_owned())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/environments?limit=2&beta=true",
+            "/v1/environments?limit=2&after_id=env_2&beta=true",
+            "/v1/environments?limit=2&page=page_a&beta=true",
+        ]
+    );
 }

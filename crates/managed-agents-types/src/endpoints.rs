@@ -196,6 +196,14 @@ pub struct Endpoint<T> {
     output: PhantomData<fn() -> T>,
 }
 
+impl<T> Endpoint<T> {
+    /// The answer an empty success body stands for (the confirmation of a delete answered
+    /// with 204), for callers that keep answers as JSON instead of decoding them.
+    pub fn empty_body(&self) -> Option<&serde_json::Value> {
+        self.empty_body.as_ref()
+    }
+}
+
 impl<T: DeserializeOwned> Endpoint<T> {
     fn new(request: Request) -> Self {
         Self {
