@@ -41,6 +41,7 @@ pub(crate) fn tag_of(raw: &Value) -> Result<String, String> {
 }
 
 /// Decodes a known member, naming the inner field path on failure.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn decode_variant<T: DeserializeOwned>(raw: Value) -> Result<T, String> {
     serde_path_to_error::deserialize(raw).map_err(|error| {
         let path = error.path().to_string();
@@ -50,6 +51,12 @@ pub(crate) fn decode_variant<T: DeserializeOwned>(raw: Value) -> Result<T, Strin
             format!("{path}: {}", error.into_inner())
         }
     })
+}
+
+/// Decodes a known member (no inner path on `wasm32`; see [`crate::decode`]).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn decode_variant<T: DeserializeOwned>(raw: Value) -> Result<T, String> {
+    serde_json::from_value(raw).map_err(|error| error.to_string())
 }
 
 /// The schema of one known member: the inner struct with a constant `type`.
