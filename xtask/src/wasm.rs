@@ -158,7 +158,8 @@ pub(crate) fn build(root: &Path) -> Result<(), String> {
         let bg = out.join("managed_agents_wasm_bg.wasm");
         let bg = bg.to_string_lossy().into_owned();
         let wasm_opt = bindings.join("node_modules/.bin/wasm-opt");
-        let mut args = vec!["-Oz", "--strip-debug", "--strip-producers"];
+        // `--converge` repeats the passes while they still shrink the module.
+        let mut args = vec!["-Oz", "--converge", "--strip-debug", "--strip-producers"];
         args.extend_from_slice(WASM_FEATURES);
         args.extend(["-o", &bg, &bg]);
         run(root, &wasm_opt.to_string_lossy(), &args)?;
