@@ -1,8 +1,9 @@
 //! One entry point for every call that answers one object: the operation's name picks the
-//! client core's method, the JSON arguments become the types crate's parameters.
+//! types crate's endpoint, the JSON arguments become its parameters (validated there), and the
+//! client core sends it. Everything before sending is synchronous, so one small future serves
+//! every operation.
 
-use managed_agents_client::{Client, RawJson, RequestOptions};
-use managed_agents_fetch::FetchTransport;
+use managed_agents_client::{RawRequest, RequestOptions};
 use managed_agents_types::decode::decode_json;
 use managed_agents_types::endpoints::{self, Endpoint};
 use managed_agents_types::ids::{
@@ -61,42 +62,34 @@ impl Call<'_> {
     }
 }
 
-/// Sends `endpoint` (built and validated by the types crate) and returns the server's JSON.
-async fn send<O>(
-    client: &Client<FetchTransport>,
-    endpoint: Result<Endpoint<O>, ValidationError>,
-    options: &RequestOptions,
-) -> Result<RawJson, BindingError> {
-    let endpoint = endpoint.map_err(|error| BindingError::Client(error.into()))?;
-    client
-        .call_raw(&endpoint, options)
-        .await
-        .map_err(BindingError::Client)
+/// The request of an operation, ready to send, and its per-call options.
+pub(crate) type Prepared = (RawRequest, RequestOptions);
+
+/// The request of `endpoint`, or the validation error that keeps it from being sent.
+fn raw<O>(endpoint: Result<Endpoint<O>, ValidationError>) -> Result<RawRequest, BindingError> {
+    endpoint
+        .map(RawRequest::from)
+        .map_err(|error| BindingError::Client(error.into()))
 }
 
 /// The calls environments, agents, vaults and memory stores share; `delete` where the group
 /// has one.
 macro_rules! object_group {
     (
-        $client:expr, $call:expr, $action:expr, $group:ident, $id:ty, $field:literal,
+        $call:expr, $action:expr, $group:ident, $id:ty, $field:literal,
         $create:ty, $update:ty $(, delete: $delete:path)?
     ) => {{
-        let options = request_options($call.options)?;
-        let endpoint = match $action {
-            "create" => endpoints::$group::create(&$call.params::<$create>()?),
-            "retrieve" => endpoints::$group::retrieve(&$call.id($field, <$id>::new)?),
+        match $action {
+            "create" => raw(endpoints::$group::create(&$call.params::<$create>()?)),
+            "retrieve" => raw(endpoints::$group::retrieve(&$call.id($field, <$id>::new)?)),
             "update" => {
                 let id = $call.id($field, <$id>::new)?;
-                endpoints::$group::update(&id, &$call.params::<$update>()?)
+                raw(endpoints::$group::update(&id, &$call.params::<$update>()?))
             }
-            "archive" => endpoints::$group::archive(&$call.id($field, <$id>::new)?),
-            $("delete" => {
-                let id = $call.id($field, <$id>::new)?;
-                return send($client, $delete(&id), &options).await;
-            })?
-            other => return Err(unknown(stringify!($group), other)),
-        };
-        send($client, endpoint, &options).await
+            "archive" => raw(endpoints::$group::archive(&$call.id($field, <$id>::new)?)),
+            $("delete" => raw($delete(&$call.id($field, <$id>::new)?)),)?
+            other => Err(unknown(stringify!($group), other)),
+        }
     }};
 }
 
@@ -107,23 +100,20 @@ fn unknown(group: &str, action: &str) -> BindingError {
     )
 }
 
-/// Runs one call and returns the answer's JSON text.
-pub(crate) async fn call(
-    client: &Client<FetchTransport>,
-    call: Call<'_>,
-) -> Result<RawJson, BindingError> {
+/// The request of one call and its options; nothing is sent yet.
+pub(crate) fn prepare(call: Call<'_>) -> Result<Prepared, BindingError> {
     let (group, action) = call
         .operation
         .rsplit_once('.')
         .ok_or_else(|| BindingError::argument("operation", "expected `group.action`"))?;
-    match group {
+    let options = request_options(call.options)?;
+    let request = match group {
         "environments" => object_group!(
-            client, call, action, environments, EnvironmentId, "environment_id",
+            call, action, environments, EnvironmentId, "environment_id",
             environments::EnvironmentCreateParams, environments::EnvironmentUpdateParams,
             delete: endpoints::delete_environment
         ),
         "agents" => object_group!(
-            client,
             call,
             action,
             agents,
@@ -133,70 +123,54 @@ pub(crate) async fn call(
             agents::AgentUpdateParams
         ),
         "vaults" => object_group!(
-            client, call, action, vaults, VaultId, "vault_id",
+            call, action, vaults, VaultId, "vault_id",
             vaults::VaultCreateParams, vaults::VaultUpdateParams,
             delete: endpoints::delete_vault
         ),
         "memoryStores" => object_group!(
-            client, call, action, memory_stores, MemoryStoreId, "memory_store_id",
+            call, action, memory_stores, MemoryStoreId, "memory_store_id",
             memory_stores::MemoryStoreCreateParams, memory_stores::MemoryStoreUpdateParams,
             delete: endpoints::delete_memory_store
         ),
         "sessions" => object_group!(
-            client, call, action, sessions, SessionId, "session_id",
+            call, action, sessions, SessionId, "session_id",
             sessions::SessionCreateParams, sessions::SessionUpdateParams,
             delete: endpoints::sessions::delete
         ),
-        "sessions.resources" => session_resource(client, call, action).await,
-        "files" => file(client, call, action).await,
+        "sessions.resources" => session_resource(call, action),
+        "files" => file(call, action),
         other => Err(unknown(other, action)),
-    }
+    }?;
+    Ok((request, options))
 }
 
 /// `sessions.resources.*`: the resource calls, which take the session ID besides their own.
-async fn session_resource(
-    client: &Client<FetchTransport>,
-    call: Call<'_>,
-    action: &str,
-) -> Result<RawJson, BindingError> {
+fn session_resource(call: Call<'_>, action: &str) -> Result<RawRequest, BindingError> {
     use endpoints::session_resources as resource_endpoints;
 
-    let options = request_options(call.options)?;
     let session = call.session_id()?;
     let resource = || call.id("resource_id", SessionResourceId::new);
     match action {
         "add" => {
             let params = call.params::<resources::ResourceParams>()?;
-            send(client, resource_endpoints::add(&session, &params), &options).await
+            raw(resource_endpoints::add(&session, &params))
         }
-        "retrieve" => {
-            let endpoint = resource_endpoints::retrieve(&session, &resource()?);
-            send(client, endpoint, &options).await
-        }
+        "retrieve" => raw(resource_endpoints::retrieve(&session, &resource()?)),
         "update" => {
             let params = call.params::<resources::SessionResourceUpdateParams>()?;
-            let endpoint = resource_endpoints::update(&session, &resource()?, &params);
-            send(client, endpoint, &options).await
+            raw(resource_endpoints::update(&session, &resource()?, &params))
         }
-        "delete" => {
-            let endpoint = resource_endpoints::delete(&session, &resource()?);
-            send(client, endpoint, &options).await
-        }
+        "delete" => raw(resource_endpoints::delete(&session, &resource()?)),
         other => Err(unknown("sessions.resources", other)),
     }
 }
 
 /// `files.*`: metadata and deletion (uploads, downloads and lists have their own exports).
-async fn file(
-    client: &Client<FetchTransport>,
-    call: Call<'_>,
-    action: &str,
-) -> Result<RawJson, BindingError> {
-    let options = request_options(call.options)?;
+fn file(call: Call<'_>, action: &str) -> Result<RawRequest, BindingError> {
     let id = call.id("file_id", FileId::new)?;
     match action {
-        "retrieveMetadata" => send(client, endpoints::files::retrieve(&id), &options).await,
-        "delete" => send(client, endpoints::files::delete(&id), &options).await,
+        "retrieveMetadata" => raw(endpoints::files::retrieve(&id)),
+        "delete" => raw(endpoints::files::delete(&id)),
         other => Err(unknown("files", other)),
     }
 }

@@ -57,25 +57,25 @@ impl WasmClient {
     /// JSON text of its body or query, `options` the JSON text of per-call options.
     pub fn call(
         &self,
-        operation: String,
+        operation: &str,
         id: Option<String>,
         session_id: Option<String>,
         params: Option<String>,
         options: Option<String>,
     ) -> js_sys::Promise {
+        let prepared = dispatch::prepare(dispatch::Call {
+            operation,
+            id: id.as_deref(),
+            session_id: session_id.as_deref(),
+            params: params.as_deref(),
+            options: options.as_deref(),
+        });
         let client = self.client.clone();
         future_to_promise(async move {
-            let call = dispatch::Call {
-                operation: &operation,
-                id: id.as_deref(),
-                session_id: session_id.as_deref(),
-                params: params.as_deref(),
-                options: options.as_deref(),
-            };
-            dispatch::call(&client, call)
-                .await
-                .map(|json| JsValue::from_str(json.get()))
-                .map_err(into_js)
+            let (request, options) = prepared.map_err(into_js)?;
+            let json = client.call_raw(request, &options).await;
+            json.map(|json| JsValue::from_str(json.get()))
+                .map_err(|error| into_js(BindingError::Client(error)))
         })
     }
 
@@ -118,7 +118,7 @@ impl WasmClient {
                 .map_err(|error| into_js(BindingError::Client(error.into())))?;
             let mut content = Upload::from_blob(content);
             let file = client
-                .upload_raw(&endpoint, &mut content, &options)
+                .upload_raw(endpoint, &mut content, &options)
                 .await
                 .map_err(|error| into_js(BindingError::Client(error)))?;
             Ok(JsValue::from_str(file.get()))

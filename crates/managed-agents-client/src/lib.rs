@@ -47,7 +47,7 @@ pub use crate::core::Client;
 pub use crate::error::{ApiError, ConfigError, Error};
 #[cfg(feature = "native")]
 pub use crate::native::{NativeClient, NativeTransport, Upload};
-pub use crate::raw::RawJson;
+pub use crate::raw::{RawJson, RawRequest};
 
 use crate::transport::Transport;
 

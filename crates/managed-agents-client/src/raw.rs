@@ -16,7 +16,7 @@
 //!
 //! let params = EnvironmentCreateParams { name: "python-dev".into(), ..Default::default() };
 //! let endpoint = endpoints::environments::create(&params)?;
-//! let json = client.call_raw(&endpoint, &RequestOptions::default()).await?;
+//! let json = client.call_raw(endpoint, &RequestOptions::default()).await?;
 //! println!("{}", json.get());
 //! # Ok(()) }
 //! ```
@@ -44,32 +44,52 @@ type PageRequest = Box<dyn Fn(Option<&Cursor>) -> Result<Request, ValidationErro
 #[cfg(target_arch = "wasm32")]
 type PageRequest = Box<dyn Fn(Option<&Cursor>) -> Result<Request, ValidationError>>;
 
+/// A request whose answer is kept as JSON text: an [`Endpoint`] without its answer type, so
+/// that requests for different objects have one type (and one copy of the sending code).
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    /// The request to send.
+    pub request: Request,
+    /// The answer an empty success body stands for (a delete answered with 204).
+    empty_body: Option<serde_json::Value>,
+}
+
+impl<O> From<Endpoint<O>> for RawRequest {
+    fn from(endpoint: Endpoint<O>) -> Self {
+        let empty_body = endpoint.empty_body().cloned();
+        Self {
+            request: endpoint.request,
+            empty_body,
+        }
+    }
+}
+
 impl<T: Transport> Client<T> {
-    /// Sends `endpoint` and returns its answer as JSON text, not decoded into `O`.
+    /// Sends `request` (an [`Endpoint`] of the types crate, whose parameters were validated
+    /// when it was built) and returns its answer as JSON text, not decoded.
     ///
-    /// The request is the typed call's (`endpoint` was validated when it was built), with the
-    /// same headers, retries and errors; an empty answer that stands for an object (a delete
-    /// answered with 204) becomes that object's JSON. A body that is not one JSON value is an
-    /// [`Error::Decode`].
-    pub fn call_raw<'a, O>(
+    /// The headers, retries and errors are the typed call's; an empty answer that stands for
+    /// an object (a delete answered with 204) becomes that object's JSON. A body that is not
+    /// one JSON value is an [`Error::Decode`].
+    pub fn call_raw<'a>(
         &'a self,
-        endpoint: &'a Endpoint<O>,
+        request: impl Into<RawRequest>,
         options: &'a RequestOptions,
     ) -> impl Future<Output = Result<RawJson, Error>> + 'a {
-        // Not `async`: the future is the same type for every `O`, so its code exists once.
-        self.send_raw(&endpoint.request, endpoint.empty_body(), options, None)
+        // Not `async`: the future has one type whatever the endpoint's answer type.
+        self.send_raw(request.into(), options, None)
     }
 
-    /// Uploads `content` as [`Self::call_raw`] sends a request: `endpoint` is the types
-    /// crate's `files::upload`. A replayable content is sent again whole on a retry; a one-shot
-    /// one is never retried.
-    pub fn upload_raw<'a, O>(
+    /// Uploads `content` as [`Self::call_raw`] sends a request: `request` is the types
+    /// crate's `files::upload` endpoint. A replayable content is sent again whole on a retry;
+    /// a one-shot one is never retried.
+    pub fn upload_raw<'a>(
         &'a self,
-        endpoint: &'a Endpoint<O>,
+        request: impl Into<RawRequest>,
         content: &'a mut T::Upload,
         options: &'a RequestOptions,
     ) -> impl Future<Output = Result<RawJson, Error>> + 'a {
-        self.send_raw(&endpoint.request, None, options, Some(content))
+        self.send_raw(request.into(), options, Some(content))
     }
 
     /// Every item of a list as JSON text, from `start` on, fetching pages lazily as the stream
@@ -87,42 +107,19 @@ impl<T: Transport> Client<T> {
     ) -> impl Stream<Item = Result<RawJson, Error>> + MaybeSend + 'static {
         let page_request: PageRequest =
             Box::new(move |cursor| make_endpoint(cursor).map(|endpoint| endpoint.request));
-        let walk = RawWalk {
-            client: self.clone(),
-            options: options.clone(),
-            walker: PageWalker::new(start),
-            items: VecDeque::new(),
-            pending_error: None,
-            failed: false,
-            page_request,
-        };
-        futures_util::stream::unfold(walk, |mut walk| async move {
-            loop {
-                if let Some(item) = walk.items.pop_front() {
-                    return Some((Ok(item), walk));
-                }
-                if let Some(error) = walk.pending_error.take() {
-                    return Some((Err(error), walk));
-                }
-                if walk.failed || walk.walker.is_finished() {
-                    return None;
-                }
-                walk.next_page().await;
-            }
-        })
+        raw_items(self.clone(), options.clone(), start, page_request)
     }
 
     async fn send_raw(
         &self,
-        request: &Request,
-        empty_body: Option<&serde_json::Value>,
+        request: RawRequest,
         options: &RequestOptions,
         upload: Option<&mut T::Upload>,
     ) -> Result<RawJson, Error> {
-        let response = self.send(request, options, upload).await?;
+        let response = self.send(&request.request, options, upload).await?;
         let request_id = header_string(&response.headers, "request-id");
         let body = response.body.bytes().await.map_err(Error::from_transport)?;
-        let decoded = match empty_body {
+        let decoded = match &request.empty_body {
             Some(fallback) if body.iter().all(u8::is_ascii_whitespace) => {
                 serde_json::value::to_raw_value(fallback)
             }
@@ -130,6 +127,39 @@ impl<T: Transport> Client<T> {
         };
         decoded.map_err(|error| decode_error(error, request_id))
     }
+}
+
+/// The items of a raw list walk. Not generic over the endpoint, so that its code exists once
+/// for every list.
+fn raw_items<T: Transport>(
+    client: Client<T>,
+    options: RequestOptions,
+    start: Option<Cursor>,
+    page_request: PageRequest,
+) -> impl Stream<Item = Result<RawJson, Error>> + MaybeSend + 'static {
+    let walk = RawWalk {
+        client,
+        options,
+        walker: PageWalker::new(start),
+        items: VecDeque::new(),
+        pending_error: None,
+        failed: false,
+        page_request,
+    };
+    futures_util::stream::unfold(walk, |mut walk| async move {
+        loop {
+            if let Some(item) = walk.items.pop_front() {
+                return Some((Ok(item), walk));
+            }
+            if let Some(error) = walk.pending_error.take() {
+                return Some((Err(error), walk));
+            }
+            if walk.failed || walk.walker.is_finished() {
+                return None;
+            }
+            walk.next_page().await;
+        }
+    })
 }
 
 /// The state of a raw list walk.

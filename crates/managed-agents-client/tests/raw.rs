@@ -18,7 +18,7 @@ async fn raw_calls_answer_what_the_typed_calls_decode() {
 
     let create = params(serde_json::json!({"name": "raw-env", "metadata": {"team": "data"}}));
     let endpoint = endpoints::environments::create(&create).unwrap();
-    let created = client.call_raw(&endpoint, &options).await.unwrap();
+    let created = client.call_raw(endpoint, &options).await.unwrap();
     let created: Environment = serde_json::from_str(created.get()).unwrap();
     let typed = client.environments().retrieve(&created.id).await.unwrap();
     assert_eq!(created, typed);
@@ -57,14 +57,14 @@ async fn raw_calls_answer_what_the_typed_calls_decode() {
     let endpoint = endpoints::files::upload(&upload).unwrap();
     let mut content = Upload::bytes(&b"raw bytes"[..]);
     let file = client
-        .upload_raw(&endpoint, &mut content, &options)
+        .upload_raw(endpoint, &mut content, &options)
         .await
         .unwrap();
     let file: FileObject = serde_json::from_str(file.get()).unwrap();
     assert_eq!((file.filename.as_str(), file.size_bytes), ("raw.txt", 9));
 
     let endpoint = endpoints::delete_environment(&created.id).unwrap();
-    let deleted = client.call_raw(&endpoint, &options).await.unwrap();
+    let deleted = client.call_raw(endpoint, &options).await.unwrap();
     let deleted: serde_json::Value = serde_json::from_str(deleted.get()).unwrap();
     assert_eq!(deleted["id"], created.id.as_str());
     assert_eq!(deleted["type"], "environment_deleted");
@@ -81,7 +81,7 @@ async fn raw_calls_are_retried_and_fail_as_the_typed_calls_do() {
     let endpoint = endpoints::environments::list(&Default::default()).unwrap();
     let page = harness
         .client
-        .call_raw(&endpoint, &RequestOptions::default())
+        .call_raw(endpoint.clone(), &RequestOptions::default())
         .await
         .unwrap();
     assert!(
@@ -92,14 +92,14 @@ async fn raw_calls_are_retried_and_fail_as_the_typed_calls_do() {
 
     harness.set_faults(plan).await;
     let once = RequestOptions::default().max_retries(0);
-    let error = harness.client.call_raw(&endpoint, &once).await.unwrap_err();
+    let error = harness.client.call_raw(endpoint, &once).await.unwrap_err();
     assert_eq!(error.status(), Some(429), "the same fault, not retried");
 
     let missing = "env_missing".parse().unwrap();
     let endpoint = endpoints::environments::retrieve(&missing).unwrap();
     let error = harness
         .client
-        .call_raw(&endpoint, &RequestOptions::default())
+        .call_raw(endpoint, &RequestOptions::default())
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(404));

@@ -248,7 +248,7 @@ async fn raw_answers_keep_every_field_and_refuse_what_is_not_json() {
     let id = "env_1".parse().unwrap();
 
     let endpoint = endpoints::environments::retrieve(&id).unwrap();
-    let json = client.call_raw(&endpoint, &options).await.unwrap();
+    let json = client.call_raw(endpoint, &options).await.unwrap();
     assert_eq!(
         json.get(),
         newer.to_string(),
@@ -262,7 +262,7 @@ async fn raw_answers_keep_every_field_and_refuse_what_is_not_json() {
     );
 
     let endpoint = endpoints::delete_environment(&id).unwrap();
-    let json = client.call_raw(&endpoint, &options).await.unwrap();
+    let json = client.call_raw(endpoint, &options).await.unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(json.get()).unwrap(),
         serde_json::json!({"id": "env_1", "type": "environment_deleted"}),
@@ -270,7 +270,7 @@ async fn raw_answers_keep_every_field_and_refuse_what_is_not_json() {
     );
 
     let endpoint = endpoints::environments::retrieve(&id).unwrap();
-    let error = client.call_raw(&endpoint, &options).await.unwrap_err();
+    let error = client.call_raw(endpoint, &options).await.unwrap_err();
     let Error::Decode { request_id, .. } = &error else {
         panic!("expected a decode error, got {error:?}");
     };
