@@ -3,9 +3,9 @@
 
 use std::error::Error as _;
 
+use js_sys::{Object, Reflect};
 use managed_agents_client::Error as ClientError;
 use managed_agents_types::IdError;
-use serde_json::{Map, Value, json};
 use wasm_bindgen::JsValue;
 
 /// Everything that can go wrong in a binding call.
@@ -39,42 +39,55 @@ impl BindingError {
         Self::argument(field, error)
     }
 
-    /// What the JS glue needs to build its error: the kind and every detail.
-    fn to_value(&self) -> Value {
-        let mut fields = Map::new();
-        fields.insert("message".to_owned(), json!(full_message(self)));
+    /// What the JS glue needs to build its error: the kind and every detail, as a plain
+    /// object built directly (no JSON text in between).
+    fn to_js(&self) -> Object {
+        let fields = Object::new();
+        set(&fields, "message", &full_message(self).into());
         let kind = match self {
             Self::Argument { field, .. } => {
-                fields.insert("field".to_owned(), json!(field));
+                set(&fields, "field", &field.into());
                 "invalid_argument"
             }
-            Self::Client(error) => client_kind(error, &mut fields),
+            Self::Client(error) => client_kind(error, &fields),
         };
-        fields.insert("kind".to_owned(), json!(kind));
-        Value::Object(fields)
+        set(&fields, "kind", &kind.into());
+        fields
     }
 }
 
+/// Sets `object[key]`; setting a property of a plain object cannot fail.
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &key.into(), value);
+}
+
+/// A string, or `null` when there is none.
+fn string_or_null(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from_str)
+}
+
 /// The kind of a client error, with the details of an API error added to `fields`.
-fn client_kind(error: &ClientError, fields: &mut Map<String, Value>) -> &'static str {
+fn client_kind(error: &ClientError, fields: &Object) -> &'static str {
     match error {
         ClientError::Api(api) => {
-            fields.insert("status".to_owned(), json!(api.status));
-            fields.insert(
-                "type".to_owned(),
-                json!(api.error_type.as_ref().map(|kind| kind.as_str().to_owned())),
+            set(fields, "status", &api.status.into());
+            let error_type = api.error_type.as_ref().map(|kind| kind.as_str());
+            set(fields, "type", &string_or_null(error_type));
+            set(fields, "error_message", &api.message.as_str().into());
+            set(
+                fields,
+                "request_id",
+                &string_or_null(api.request_id.as_deref()),
             );
-            fields.insert("error_message".to_owned(), json!(api.message));
-            fields.insert("request_id".to_owned(), json!(api.request_id));
-            fields.insert("body".to_owned(), json!(String::from_utf8_lossy(&api.body)));
-            let headers: Map<String, Value> = api
-                .headers
-                .iter()
-                .filter_map(|(name, value)| {
-                    Some((name.as_str().to_owned(), json!(value.to_str().ok()?)))
-                })
-                .collect();
-            fields.insert("headers".to_owned(), Value::Object(headers));
+            let body = String::from_utf8_lossy(&api.body);
+            set(fields, "body", &body.as_ref().into());
+            let headers = Object::new();
+            for (name, value) in &api.headers {
+                if let Ok(value) = value.to_str() {
+                    set(&headers, name.as_str(), &value.into());
+                }
+            }
+            set(fields, "headers", &headers);
             "api"
         }
         ClientError::Connection(_) => "connection",
@@ -103,6 +116,7 @@ fn full_message(error: &BindingError) -> String {
 
 /// The JS value a failed call rejects with: `{ managedAgentsError: { kind, message, … } }`.
 pub(crate) fn into_js(error: BindingError) -> JsValue {
-    let text = json!({ "managedAgentsError": error.to_value() }).to_string();
-    js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&text))
+    let wrapper = Object::new();
+    set(&wrapper, "managedAgentsError", &error.to_js());
+    wrapper.into()
 }
