@@ -86,9 +86,8 @@ impl ListQuery {
     fn parse(json: Option<&str>) -> Result<Self, BindingError> {
         match json {
             None => Ok(Self::default()),
-            Some(json) => {
-                serde_json::from_str(json).map_err(|error| BindingError::argument("params", error))
-            }
+            Some(json) => serde_json::from_slice(json.as_bytes())
+                .map_err(|error| BindingError::argument("params", error)),
         }
     }
 

@@ -35,7 +35,8 @@ pub(crate) struct ClientOptions {
 impl ClientOptions {
     /// Parses the options' JSON text.
     pub(crate) fn parse(json: &str) -> Result<Self, BindingError> {
-        serde_json::from_str(json).map_err(|error| BindingError::argument("options", error))
+        serde_json::from_slice(json.as_bytes())
+            .map_err(|error| BindingError::argument("options", error))
     }
 
     /// Whether the caller opted in to calling the API from a browser.
@@ -94,8 +95,8 @@ pub(crate) fn request_options(json: Option<&str>) -> Result<RequestOptions, Bind
     let Some(json) = json else {
         return Ok(RequestOptions::default());
     };
-    let options: CallOptions =
-        serde_json::from_str(json).map_err(|error| BindingError::argument("options", error))?;
+    let options: CallOptions = serde_json::from_slice(json.as_bytes())
+        .map_err(|error| BindingError::argument("options", error))?;
     let timeout = options
         .timeout
         .map(|timeout| milliseconds("options.timeout", timeout))
