@@ -257,6 +257,25 @@ test('the browser opt-in header is sent only when asked for', async () => {
   }
 });
 
+test('answers reach JS as the server sent them, fields this version does not know included', async () => {
+  const vault = { id: 'vlt_1', type: 'vault', display_name: 'v', metadata: {}, archived_at: null,
+    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+    field_from_a_newer_server: { nested: [1, 2.5, 'x'] } };
+  const server = createServer((request, response) => {
+    response.setHeader('content-type', 'application/json');
+    const list = request.url.startsWith('/v1/vaults?');
+    response.end(JSON.stringify(list ? { data: [vault], next_page: null } : vault));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const local = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${server.address().port}` });
+  try {
+    assert.deepEqual(await local.vaults.retrieve('vlt_1'), vault);
+    assert.deepEqual(await collect(local.vaults.list()), [vault]);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test('the plain ES module build runs when the wasm is handed over (as on edge runtimes)', async () => {
   const { readFile } = await import('node:fs/promises');
   const web = await import('../../pkg/web/index.js');
