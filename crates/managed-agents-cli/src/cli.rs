@@ -133,7 +133,12 @@ pub(crate) enum NetworkingKind {
 #[derive(Debug, Args)]
 pub(crate) struct EnvironmentConfigArgs {
     /// A self-hosted container (no networking or packages).
-    #[arg(long, conflicts_with_all = ["networking", "allowed_hosts", "pip", "npm", "apt", "cargo", "gem", "go"])]
+    #[arg(
+        long,
+        conflicts_with_all = [
+            "networking", "allowed_hosts", "pip", "npm", "apt", "cargo", "gem", "go",
+        ]
+    )]
     pub(crate) self_hosted: bool,
     /// The egress policy.
     #[arg(long, value_enum)]

@@ -124,7 +124,9 @@ async fn environments_from_flags_and_files() {
 
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("env.yaml");
-    std::fs::write(&file, "name: from-yaml\nconfig:\n  type: cloud\n  networking:\n    type: package_managers_and_custom\n    allowed_hosts: [api.example.com]\n").unwrap();
+    let yaml = "name: from-yaml\nconfig:\n  type: cloud\n  networking:\n    \
+                type: package_managers_and_custom\n    allowed_hosts: [api.example.com]\n";
+    std::fs::write(&file, yaml).unwrap();
     let from_yaml = harness
         .json(&[
             "environments",

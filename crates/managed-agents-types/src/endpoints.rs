@@ -233,7 +233,8 @@ macro_rules! simple_object_endpoints {
     (
         $(#[$meta:meta])* mod $module:ident {
             path: $path:literal, id: $id:ty, id_field: $id_field:literal, beta: $beta:expr,
-            object: $object:ty, create: $create:ty, update: $update:ty, list: $list:ty, max_limit: $max:expr,
+            object: $object:ty, create: $create:ty, update: $update:ty, list: $list:ty,
+            max_limit: $max:expr,
         }
     ) => {
         $(#[$meta])*
@@ -268,13 +269,17 @@ macro_rules! simple_object_endpoints {
             }
 
             /// `POST` on one object: updates it.
-            pub fn update(id: &$id, params: &$update) -> Result<Endpoint<$object>, ValidationError> {
+            pub fn update(
+                id: &$id,
+                params: &$update,
+            ) -> Result<Endpoint<$object>, ValidationError> {
                 Ok(Endpoint::new(Request::new(Method::Post, item_path(id)?, BETAS).json(params)?))
             }
 
             /// `POST …/archive`: archives the object; archiving is terminal.
             pub fn archive(id: &$id) -> Result<Endpoint<$object>, ValidationError> {
-                Ok(Endpoint::new(Request::new(Method::Post, format!("{}/archive", item_path(id)?), BETAS)))
+                let path = format!("{}/archive", item_path(id)?);
+                Ok(Endpoint::new(Request::new(Method::Post, path, BETAS)))
             }
         }
     };
@@ -653,7 +658,10 @@ mod tests {
         let endpoint = sessions::list(&params).unwrap();
         assert_eq!(
             endpoint.request.path_and_query(),
-            "/v1/sessions?limit=5&created_at[gte]=2026-01-01T00%3A00%3A00Z&statuses[]=idle&statuses[]=running&beta=true"
+            concat!(
+                "/v1/sessions?limit=5&created_at[gte]=2026-01-01T00%3A00%3A00Z",
+                "&statuses[]=idle&statuses[]=running&beta=true"
+            )
         );
     }
 

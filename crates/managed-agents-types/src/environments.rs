@@ -41,7 +41,8 @@ open_union! {
         /// servers.
         Limited(LimitedNetworking) = "limited",
         /// The original design's restricted policy: package registries plus the listed hosts.
-        PackageManagersAndCustom(PackageManagersAndCustomNetworking) = "package_managers_and_custom",
+        PackageManagersAndCustom(PackageManagersAndCustomNetworking) =
+            "package_managers_and_custom",
     }
 }
 

@@ -177,7 +177,8 @@ impl MultipartEnvelope {
     pub fn new(params: &FileUploadParams, boundary: &str) -> Self {
         let filename = escape_quoted(&params.filename);
         let head = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+             filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
             params.effective_mime_type()
         );
         Self {

@@ -6,9 +6,9 @@ macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident = $prefix:literal) => {
         $(#[$meta])*
         ///
-        #[doc = concat!("Well-formed values start with `", $prefix, "`. Decoding accepts any string so ")]
-        /// that a response is never lost over an ID; [`Self::new`] and request validation check
-        /// the prefix before an ID goes into a URL.
+        #[doc = concat!("Well-formed values start with `", $prefix, "`.")]
+        /// Decoding accepts any string so that a response is never lost over an ID;
+        /// [`Self::new`] and request validation check the prefix before an ID goes into a URL.
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
@@ -220,7 +220,9 @@ macro_rules! open_union {
             pub fn type_name(&self) -> &str {
                 match self {
                     $(Self::$variant(_) => $wire,)+
-                    Self::Unknown(raw) => raw.get("type").and_then(|tag| tag.as_str()).unwrap_or(""),
+                    Self::Unknown(raw) => {
+                        raw.get("type").and_then(|tag| tag.as_str()).unwrap_or("")
+                    }
                 }
             }
         }
@@ -236,7 +238,9 @@ macro_rules! open_union {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $(Self::$variant(inner) => crate::union::serialize_tagged($wire, inner, serializer),)+
+                    $(Self::$variant(inner) => {
+                        crate::union::serialize_tagged($wire, inner, serializer)
+                    })+
                     Self::Unknown(raw) => raw.serialize(serializer),
                 }
             }
@@ -248,7 +252,9 @@ macro_rules! open_union {
                 let raw = serde_json::Value::deserialize(deserializer)?;
                 let tag = crate::union::tag_of(&raw).map_err(D::Error::custom)?;
                 match tag.as_str() {
-                    $($wire => crate::union::decode_variant(raw).map(Self::$variant).map_err(D::Error::custom),)+
+                    $($wire => crate::union::decode_variant(raw)
+                        .map(Self::$variant)
+                        .map_err(D::Error::custom),)+
                     _ => Ok(Self::Unknown(raw)),
                 }
             }

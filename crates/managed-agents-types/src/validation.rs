@@ -256,7 +256,13 @@ trait Prefixed {
 }
 
 macro_rules! prefixed {
-    ($($id:ty),+) => { $(impl Prefixed for $id { fn prefix(&self) -> &'static str { <$id>::PREFIX } })+ };
+    ($($id:ty),+) => {
+        $(impl Prefixed for $id {
+            fn prefix(&self) -> &'static str {
+                <$id>::PREFIX
+            }
+        })+
+    };
 }
 prefixed!(
     crate::ids::AgentId,

@@ -20,7 +20,9 @@ macro_rules! round_trip_by_name {
         match $name {
             $($key => serde_json::from_value::<$ty>($value)
                 .map_err(|error| error.to_string())
-                .and_then(|typed| serde_json::to_value(&typed).map_err(|error| error.to_string())),)+
+                .and_then(|typed| {
+                    serde_json::to_value(&typed).map_err(|error| error.to_string())
+                }),)+
             other => Err(format!("no type is registered for the fixture folder `{other}`")),
         }
     };
@@ -174,9 +176,10 @@ fn unknown_kinds_are_kept_and_unknown_fields_ignored() {
     let session: Session =
         serde_json::from_value(find("Session", "unknown_status_and_resource_kept")).unwrap();
     assert_eq!(session.status, SessionStatus::Other("hibernating".into()));
-    assert!(
-        matches!(session.resources.last(), Some(SessionResource::Unknown(raw)) if raw["bucket"] == "b")
-    );
+    assert!(matches!(
+        session.resources.last(),
+        Some(SessionResource::Unknown(raw)) if raw["bucket"] == "b"
+    ));
 
     let page: Page<Environment> =
         serde_json::from_value(find("EnvironmentPage", "cursor_envelope_with_unknown_item"))
