@@ -13,7 +13,9 @@ use managed_agents_types::common::{Order, Timestamp};
 use managed_agents_types::endpoints::{self, Endpoint};
 use managed_agents_types::ids::{AgentId, SessionId};
 use managed_agents_types::sessions::SessionStatus;
-use managed_agents_types::{Cursor, Page, ValidationError, agents, environments, files};
+use managed_agents_types::{
+    Cursor, ListParams, Page, ValidationError, agents, environments, files,
+};
 use managed_agents_types::{memory_stores, resources, sessions, vaults};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -143,46 +145,15 @@ fn walk<P, O>(
     list: impl Fn(&P) -> Result<Endpoint<Page<O>>, ValidationError> + 'static,
 ) -> BoxedItems
 where
-    P: Clone + HasCursor + 'static,
+    P: ListParams + 'static,
     O: 'static,
 {
     let start = params.cursor().cloned();
     let stream = client.list_raw_stream(options, start, move |cursor| {
-        let mut params = params.clone();
-        params.set_cursor(cursor.cloned());
-        list(&params)
+        list(&params.with_cursor(cursor))
     });
     Box::pin(stream.map(|item| item.map_err(BindingError::Client)))
 }
-
-/// The list parameter types, which all carry the cursor of the page to start at.
-trait HasCursor {
-    fn cursor(&self) -> Option<&Cursor>;
-    fn set_cursor(&mut self, cursor: Option<Cursor>);
-}
-
-macro_rules! has_cursor {
-    ($($params:ty),* $(,)?) => {$(
-        impl HasCursor for $params {
-            fn cursor(&self) -> Option<&Cursor> {
-                self.cursor.as_ref()
-            }
-            fn set_cursor(&mut self, cursor: Option<Cursor>) {
-                self.cursor = cursor;
-            }
-        }
-    )*};
-}
-
-has_cursor!(
-    environments::EnvironmentListParams,
-    agents::AgentListParams,
-    vaults::VaultListParams,
-    memory_stores::MemoryStoreListParams,
-    sessions::SessionListParams,
-    resources::SessionResourceListParams,
-    files::FileListParams,
-);
 
 /// Opens the list `operation` (for example `environments.list`).
 pub(crate) fn open(

@@ -433,17 +433,7 @@ macro_rules! object_calls {
             + $crate::transport::MaybeSend
             + 'static {
                 use $endpoints as endpoints;
-                let params = params.clone();
-                $crate::pagination::item_stream(
-                    self.client,
-                    &self.options,
-                    params.cursor.clone(),
-                    move |cursor| {
-                        let mut params = params.clone();
-                        params.cursor = cursor.cloned();
-                        endpoints::list(&params)
-                    },
-                )
+                $crate::pagination::list_stream(self.client, &self.options, params, endpoints::list)
             }
         }
     };

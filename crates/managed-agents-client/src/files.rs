@@ -88,17 +88,7 @@ impl<T: Transport> Files<'_, T> {
         &self,
         params: &FileListParams,
     ) -> impl Stream<Item = Result<FileObject, Error>> + MaybeSend + 'static {
-        let params = params.clone();
-        crate::pagination::item_stream(
-            self.client,
-            &self.options,
-            params.cursor.clone(),
-            move |cursor| {
-                let mut params = params.clone();
-                params.cursor = cursor.cloned();
-                endpoints::list(&params)
-            },
-        )
+        crate::pagination::list_stream(self.client, &self.options, params, endpoints::list)
     }
 
     /// A file's metadata.

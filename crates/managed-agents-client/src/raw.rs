@@ -21,12 +21,11 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::VecDeque;
 use std::future::Future;
 
 use futures_core::Stream;
 use managed_agents_types::endpoints::{Endpoint, Request};
-use managed_agents_types::{Cursor, DecodeError, Page, PageWalker, ValidationError};
+use managed_agents_types::{Cursor, DecodeError, Page, ValidationError};
 use serde_json::value::RawValue;
 
 use crate::config::RequestOptions;
@@ -94,9 +93,11 @@ impl<T: Transport> Client<T> {
 
     /// Every item of a list as JSON text, from `start` on, fetching pages lazily as the stream
     /// is polled. `make_endpoint` describes the page that starts at a cursor (the types crate's
-    /// `list` endpoint with that cursor). Only the page envelope is decoded; pages are followed
-    /// as [`PageWalker`] says, in either envelope, and a page the server cannot continue ends
-    /// the stream with an error after its items.
+    /// `list` endpoint with that cursor, see
+    /// [`ListParams::with_cursor`](managed_agents_types::ListParams::with_cursor)). Only the
+    /// page envelope is decoded; pages are followed as
+    /// [`PageWalker`](managed_agents_types::PageWalker) says, in either envelope, and a page the
+    /// server cannot continue ends the stream with an error after its items.
     pub fn list_raw_stream<O>(
         &self,
         options: &RequestOptions,
@@ -137,63 +138,12 @@ fn raw_items<T: Transport>(
     start: Option<Cursor>,
     page_request: PageRequest,
 ) -> impl Stream<Item = Result<RawJson, Error>> + MaybeSend + 'static {
-    let walk = RawWalk {
-        client,
-        options,
-        walker: PageWalker::new(start),
-        items: VecDeque::new(),
-        pending_error: None,
-        failed: false,
-        page_request,
-    };
-    futures_util::stream::unfold(walk, |mut walk| async move {
-        loop {
-            if let Some(item) = walk.items.pop_front() {
-                return Some((Ok(item), walk));
-            }
-            if let Some(error) = walk.pending_error.take() {
-                return Some((Err(error), walk));
-            }
-            if walk.failed || walk.walker.is_finished() {
-                return None;
-            }
-            walk.next_page().await;
-        }
+    crate::pagination::walk(start, move |cursor| {
+        let request = page_request(cursor);
+        let client = client.clone();
+        let options = options.clone();
+        async move { fetch_page(&client, &request?, &options).await }
     })
-}
-
-/// The state of a raw list walk.
-struct RawWalk<T: Transport> {
-    client: Client<T>,
-    options: RequestOptions,
-    walker: PageWalker,
-    items: VecDeque<RawJson>,
-    pending_error: Option<Error>,
-    failed: bool,
-    page_request: PageRequest,
-}
-
-impl<T: Transport> RawWalk<T> {
-    /// Fetches the next page, queues its items and advances the walker. A failure to fetch
-    /// ends the walk; a page the walker cannot follow still yields its items, then the error.
-    async fn next_page(&mut self) {
-        let page = match (self.page_request)(self.walker.cursor()) {
-            Ok(request) => fetch_page(&self.client, &request, &self.options).await,
-            Err(error) => Err(error.into()),
-        };
-        match page {
-            Ok(page) => {
-                if let Err(error) = self.walker.advance(&page) {
-                    self.pending_error = Some(error.into());
-                }
-                self.items.extend(page.data);
-            }
-            Err(error) => {
-                self.failed = true;
-                self.pending_error = Some(error);
-            }
-        }
-    }
 }
 
 /// Sends the request for one page and decodes only its envelope.

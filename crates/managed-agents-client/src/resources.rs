@@ -38,18 +38,10 @@ impl<T: Transport> SessionResources<'_, T> {
         session: &SessionId,
         params: &SessionResourceListParams,
     ) -> impl Stream<Item = Result<SessionResource, Error>> + MaybeSend + 'static {
-        let params = params.clone();
         let session = session.clone();
-        crate::pagination::item_stream(
-            self.client,
-            &self.options,
-            params.cursor.clone(),
-            move |cursor| {
-                let mut params = params.clone();
-                params.cursor = cursor.cloned();
-                endpoints::list(&session, &params)
-            },
-        )
+        crate::pagination::list_stream(self.client, &self.options, params, move |params| {
+            endpoints::list(&session, params)
+        })
     }
 
     /// Mounts a file into a session; only files can be added after creation.

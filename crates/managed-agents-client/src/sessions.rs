@@ -85,16 +85,6 @@ impl<'a, T: Transport> Sessions<'a, T> {
         &self,
         params: &SessionListParams,
     ) -> impl Stream<Item = Result<Session, Error>> + MaybeSend + 'static {
-        let params = params.clone();
-        crate::pagination::item_stream(
-            self.client,
-            &self.options,
-            params.cursor.clone(),
-            move |cursor| {
-                let mut params = params.clone();
-                params.cursor = cursor.cloned();
-                endpoints::list(&params)
-            },
-        )
+        crate::pagination::list_stream(self.client, &self.options, params, endpoints::list)
     }
 }

@@ -52,7 +52,7 @@ pub use ids::{
     AgentId, EnvironmentId, FileId, IdError, MemoryStoreId, RequestId, SessionId,
     SessionResourceId, VaultId,
 };
-pub use pagination::{Cursor, Page, PageWalker, PaginationError};
+pub use pagination::{Cursor, ListParams, Page, PageWalker, PaginationError};
 pub use patch::Patch;
 pub use secret::Secret;
 pub use validation::{Validate, ValidationError};

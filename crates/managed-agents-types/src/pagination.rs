@@ -166,6 +166,47 @@ impl PageWalker {
     }
 }
 
+/// The parameters of a list, which all carry the cursor of the page to start at, so that one
+/// walk can ask for every page of any list.
+pub trait ListParams: Clone {
+    /// The cursor of the first page asked for (the list's start when `None`).
+    fn cursor(&self) -> Option<&Cursor>;
+
+    /// Sets the cursor of the page to ask for.
+    fn set_cursor(&mut self, cursor: Option<Cursor>);
+
+    /// A copy of these parameters asking for the page at `cursor`.
+    fn with_cursor(&self, cursor: Option<&Cursor>) -> Self {
+        let mut params = self.clone();
+        params.set_cursor(cursor.cloned());
+        params
+    }
+}
+
+macro_rules! list_params {
+    ($($params:ty),* $(,)?) => {$(
+        impl ListParams for $params {
+            fn cursor(&self) -> Option<&Cursor> {
+                self.cursor.as_ref()
+            }
+
+            fn set_cursor(&mut self, cursor: Option<Cursor>) {
+                self.cursor = cursor;
+            }
+        }
+    )*};
+}
+
+list_params!(
+    crate::environments::EnvironmentListParams,
+    crate::agents::AgentListParams,
+    crate::vaults::VaultListParams,
+    crate::memory_stores::MemoryStoreListParams,
+    crate::sessions::SessionListParams,
+    crate::resources::SessionResourceListParams,
+    crate::files::FileListParams,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +287,18 @@ mod tests {
                 .advance(&page(&[], Some("page_2"), Some(true), Some("x")))
                 .unwrap()
         );
+    }
+
+    #[test]
+    fn list_params_ask_for_the_page_at_a_cursor() {
+        let params = crate::sessions::SessionListParams {
+            limit: Some(5),
+            ..Default::default()
+        };
+        let moved = params.with_cursor(Some(&Cursor::Page("page_2".into())));
+        assert_eq!(moved.cursor(), Some(&Cursor::Page("page_2".into())));
+        assert_eq!(moved.limit, Some(5));
+        assert_eq!(params.cursor(), None);
+        assert_eq!(moved.with_cursor(None).cursor(), None);
     }
 }
