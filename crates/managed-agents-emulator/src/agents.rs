@@ -6,18 +6,17 @@ use axum::http::StatusCode;
 use managed_agents_types::agents::{
     Agent, AgentCreateParams, AgentUpdateParams, ModelConfig, ModelParam,
 };
-use managed_agents_types::common::apply_metadata_patch;
 use managed_agents_types::{AgentId, ErrorType, Page};
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
 use crate::http::{CreatedFilter, JsonObject, ListRules, Query, paginate, valid_body};
+use crate::objects;
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads an agent (its latest version) or answers 404.
 pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<Agent, ApiError> {
-    db.get(Kind::Agent, id)?
-        .ok_or_else(|| ApiError::not_found("agent", id))
+    objects::load(db, Kind::Agent, "agent", id)
 }
 
 /// Loads one version of an agent, or answers 404.
@@ -91,13 +90,9 @@ pub(crate) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Page<Agent>>, ApiError> {
     let query = Query::parse(query.as_deref());
-    let include_archived = query.bool("include_archived")?;
-    let mut rows = state.store.read(|db| db.list::<Agent>(Kind::Agent, None))?;
+    let mut rows = objects::list::<Agent>(&state, &query, Kind::Agent)?;
     let created = CreatedFilter::parse(&query)?;
-    rows.retain(|row| {
-        (include_archived || row.value.archived_at.is_none())
-            && created.keeps(&row.value.created_at)
-    });
+    rows.retain(|row| created.keeps(&row.value.created_at));
     Ok(Json(paginate(rows, &query, ListRules::new(100))?))
 }
 
@@ -118,9 +113,7 @@ pub(crate) async fn update(
     let params: AgentUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {
         let stored = load(db, &id)?;
-        if stored.archived_at.is_some() {
-            return Err(ApiError::invalid(format!("agent `{id}` is archived")));
-        }
+        objects::refuse_archived(&stored, "agent", &id)?;
         if params.version != stored.version {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
@@ -147,12 +140,7 @@ pub(crate) async fn update(
         if let Some(servers) = params.mcp_servers {
             agent.mcp_servers = servers;
         }
-        if let Some(patch) = params.metadata {
-            apply_metadata_patch(&mut agent.metadata, patch);
-        }
-        if agent.metadata.len() > 16 {
-            return Err(ApiError::invalid("metadata: must have at most 16 pairs"));
-        }
+        objects::patch_metadata(&mut agent.metadata, params.metadata)?;
         if agent != stored {
             agent.version += 1;
             agent.updated_at = now();
@@ -168,14 +156,8 @@ pub(crate) async fn archive(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<Agent>, ApiError> {
-    state.store.write(|db| {
-        let mut agent = load(db, &id)?;
-        if agent.archived_at.is_none() {
-            let timestamp = now();
-            agent.archived_at = Some(timestamp.clone());
-            agent.updated_at = timestamp;
-            db.update(&id, &agent)?;
-        }
-        Ok(Json(agent))
-    })
+    state
+        .store
+        .write(|db| objects::archive(db, &id, load(db, &id)?))
+        .map(Json)
 }

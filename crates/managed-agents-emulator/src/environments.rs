@@ -16,12 +16,12 @@ use managed_agents_types::{EnvironmentId, Page};
 use crate::error::ApiError;
 use crate::gateway::{AppStateRef, conflict};
 use crate::http::{JsonObject, ListRules, Query, paginate, valid_body};
+use crate::objects;
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads an environment or answers 404.
 pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<Environment, ApiError> {
-    db.get(Kind::Environment, id)?
-        .ok_or_else(|| ApiError::not_found("environment", id))
+    objects::load(db, Kind::Environment, "environment", id)
 }
 
 fn check_unique_name(db: &Db<'_>, name: &str, except: Option<&str>) -> Result<(), ApiError> {
@@ -119,11 +119,7 @@ pub(crate) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Page<Environment>>, ApiError> {
     let query = Query::parse(query.as_deref());
-    let include_archived = query.bool("include_archived")?;
-    let mut rows = state
-        .store
-        .read(|db| db.list::<Environment>(Kind::Environment, None))?;
-    rows.retain(|row| include_archived || row.value.archived_at.is_none());
+    let rows = objects::list::<Environment>(&state, &query, Kind::Environment)?;
     Ok(Json(paginate(rows, &query, ListRules::new(1000))?))
 }
 
@@ -211,10 +207,7 @@ pub(crate) async fn delete(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    state.store.write(|db| {
-        load(db, &id)?;
-        db.delete(&id)
-    })?;
+    objects::delete(&state, &id, load)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -223,14 +216,8 @@ pub(crate) async fn archive(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<Environment>, ApiError> {
-    state.store.write(|db| {
-        let mut environment = load(db, &id)?;
-        if environment.archived_at.is_none() {
-            let timestamp = now();
-            environment.archived_at = Some(timestamp.clone());
-            environment.updated_at = timestamp;
-            db.update(&id, &environment)?;
-        }
-        Ok(Json(environment))
-    })
+    state
+        .store
+        .write(|db| objects::archive(db, &id, load(db, &id)?))
+        .map(Json)
 }

@@ -16,13 +16,13 @@ use tokio::io::AsyncWriteExt;
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
 use crate::http::{ListRules, Query, declared_length, has_beta, paginate};
+use crate::objects;
 use crate::sandbox::{TempFile, capture_outputs};
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads a file object or answers 404.
 pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<FileObject, ApiError> {
-    db.get(Kind::File, id)?
-        .ok_or_else(|| ApiError::not_found("file", id))
+    objects::load(db, Kind::File, "file", id)
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
@@ -223,10 +223,7 @@ pub(crate) async fn delete(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>, ApiError> {
-    state.store.write(|db| {
-        load(db, &id)?;
-        db.delete(&id)
-    })?;
+    objects::delete(&state, &id, load)?;
     let _ = std::fs::remove_file(state.store.blob_path(&id));
     Ok(Json(Deleted {
         id,

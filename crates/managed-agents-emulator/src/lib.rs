@@ -27,6 +27,7 @@ mod files;
 mod gateway;
 mod http;
 mod memory_stores;
+mod objects;
 mod resources;
 mod sandbox;
 mod server;

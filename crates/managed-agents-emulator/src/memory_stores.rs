@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery};
-use managed_agents_types::common::{Deleted, apply_metadata_patch};
+use managed_agents_types::common::Deleted;
 use managed_agents_types::memory_stores::{
     MemoryStore, MemoryStoreCreateParams, MemoryStoreUpdateParams,
 };
@@ -12,12 +12,12 @@ use managed_agents_types::{MemoryStoreId, Page};
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
 use crate::http::{CreatedFilter, JsonObject, ListRules, Query, paginate, valid_body};
+use crate::objects;
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads a memory store or answers 404.
 pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<MemoryStore, ApiError> {
-    db.get(Kind::MemoryStore, id)?
-        .ok_or_else(|| ApiError::not_found("memory_store", id))
+    objects::load(db, Kind::MemoryStore, "memory_store", id)
 }
 
 /// `POST /v1/memory_stores`.
@@ -50,15 +50,9 @@ pub(crate) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Page<MemoryStore>>, ApiError> {
     let query = Query::parse(query.as_deref());
-    let include_archived = query.bool("include_archived")?;
-    let mut rows = state
-        .store
-        .read(|db| db.list::<MemoryStore>(Kind::MemoryStore, None))?;
+    let mut rows = objects::list::<MemoryStore>(&state, &query, Kind::MemoryStore)?;
     let created = CreatedFilter::parse(&query)?;
-    rows.retain(|row| {
-        (include_archived || row.value.archived_at.is_none())
-            && created.keeps(&row.value.created_at)
-    });
+    rows.retain(|row| created.keeps(&row.value.created_at));
     Ok(Json(paginate(rows, &query, ListRules::new(100))?))
 }
 
@@ -79,11 +73,7 @@ pub(crate) async fn update(
     let params: MemoryStoreUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {
         let mut store = load(db, &id)?;
-        if store.archived_at.is_some() {
-            return Err(ApiError::invalid(format!(
-                "memory store `{id}` is archived"
-            )));
-        }
+        objects::refuse_archived(&store, "memory store", &id)?;
         if let Some(name) = params.name {
             store.name = name;
         }
@@ -92,12 +82,7 @@ pub(crate) async fn update(
             Patch::Null => store.description = String::new(),
             Patch::Value(description) => store.description = description,
         }
-        if let Some(patch) = params.metadata {
-            apply_metadata_patch(&mut store.metadata, patch);
-        }
-        if store.metadata.len() > 16 {
-            return Err(ApiError::invalid("metadata: must have at most 16 pairs"));
-        }
+        objects::patch_metadata(&mut store.metadata, params.metadata)?;
         store.updated_at = now();
         db.update(&id, &store)?;
         Ok(Json(store))
@@ -109,10 +94,7 @@ pub(crate) async fn delete(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>, ApiError> {
-    state.store.write(|db| {
-        load(db, &id)?;
-        db.delete(&id)
-    })?;
+    objects::delete(&state, &id, load)?;
     Ok(Json(Deleted {
         id,
         object_type: "memory_store_deleted".to_owned(),
@@ -124,14 +106,8 @@ pub(crate) async fn archive(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<MemoryStore>, ApiError> {
-    state.store.write(|db| {
-        let mut store = load(db, &id)?;
-        if store.archived_at.is_none() {
-            let timestamp = now();
-            store.archived_at = Some(timestamp.clone());
-            store.updated_at = timestamp;
-            db.update(&id, &store)?;
-        }
-        Ok(Json(store))
-    })
+    state
+        .store
+        .write(|db| objects::archive(db, &id, load(db, &id)?))
+        .map(Json)
 }

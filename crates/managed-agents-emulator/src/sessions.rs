@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use axum::Json;
 use axum::extract::{Path, RawQuery};
 use managed_agents_types::agents::Agent;
-use managed_agents_types::common::{Deleted, apply_metadata_patch};
+use managed_agents_types::common::Deleted;
 use managed_agents_types::resources::SessionResource;
 use managed_agents_types::sessions::{
     Session, SessionAgent, SessionCreateParams, SessionStats, SessionStatus, SessionUpdateParams,
@@ -17,14 +17,14 @@ use managed_agents_types::{Page, SessionId};
 use crate::error::ApiError;
 use crate::gateway::{AppState, AppStateRef};
 use crate::http::{CreatedFilter, JsonObject, ListRules, Query, json_body, paginate, valid_body};
+use crate::objects;
 use crate::resources::{self, NewResource};
 use crate::store::{Db, Kind, new_id, now};
 use crate::{agents, environments, sandbox, vaults};
 
 /// Loads a stored session (without its resources) or answers 404.
 pub(crate) fn load_stored(db: &Db<'_>, id: &str) -> Result<Session, ApiError> {
-    db.get(Kind::Session, id)?
-        .ok_or_else(|| ApiError::not_found("session", id))
+    objects::load(db, Kind::Session, "session", id)
 }
 
 /// A stored session with its current resources.
@@ -223,16 +223,9 @@ pub(crate) async fn update(
         .store
         .write(|db| {
             let mut session = load_stored(db, &id)?;
-            if session.archived_at.is_some() {
-                return Err(ApiError::invalid(format!("session `{id}` is archived")));
-            }
+            objects::refuse_archived(&session, "session", &id)?;
             params.title.apply_to(&mut session.title);
-            if let Some(patch) = params.metadata {
-                apply_metadata_patch(&mut session.metadata, patch);
-            }
-            if session.metadata.len() > 16 {
-                return Err(ApiError::invalid("metadata: must have at most 16 pairs"));
-            }
+            objects::patch_metadata(&mut session.metadata, params.metadata)?;
             session.updated_at = now();
             db.update(&id, &session)?;
             render(db, session)
@@ -248,13 +241,7 @@ pub(crate) async fn archive(
     state
         .store
         .write(|db| {
-            let mut session = load_stored(db, &id)?;
-            if session.archived_at.is_none() {
-                let timestamp = now();
-                session.archived_at = Some(timestamp.clone());
-                session.updated_at = timestamp;
-                db.update(&id, &session)?;
-            }
+            let session = objects::archive(db, &id, load_stored(db, &id)?)?;
             render(db, session)
         })
         .map(Json)

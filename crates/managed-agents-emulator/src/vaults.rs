@@ -2,19 +2,19 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery};
-use managed_agents_types::common::{Deleted, apply_metadata_patch};
+use managed_agents_types::common::Deleted;
 use managed_agents_types::vaults::{Vault, VaultCreateParams, VaultUpdateParams};
 use managed_agents_types::{Page, VaultId};
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
 use crate::http::{JsonObject, ListRules, Query, paginate, valid_body};
+use crate::objects;
 use crate::store::{Db, Kind, new_id, now};
 
 /// Loads a vault or answers 404.
 pub(crate) fn load(db: &Db<'_>, id: &str) -> Result<Vault, ApiError> {
-    db.get(Kind::Vault, id)?
-        .ok_or_else(|| ApiError::not_found("vault", id))
+    objects::load(db, Kind::Vault, "vault", id)
 }
 
 /// `POST /v1/vaults`.
@@ -45,9 +45,7 @@ pub(crate) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Page<Vault>>, ApiError> {
     let query = Query::parse(query.as_deref());
-    let include_archived = query.bool("include_archived")?;
-    let mut rows = state.store.read(|db| db.list::<Vault>(Kind::Vault, None))?;
-    rows.retain(|row| include_archived || row.value.archived_at.is_none());
+    let rows = objects::list::<Vault>(&state, &query, Kind::Vault)?;
     Ok(Json(paginate(rows, &query, ListRules::new(100))?))
 }
 
@@ -68,18 +66,11 @@ pub(crate) async fn update(
     let params: VaultUpdateParams = valid_body(&body, &state.limits())?;
     state.store.write(|db| {
         let mut vault = load(db, &id)?;
-        if vault.archived_at.is_some() {
-            return Err(ApiError::invalid(format!("vault `{id}` is archived")));
-        }
+        objects::refuse_archived(&vault, "vault", &id)?;
         if let Some(name) = params.display_name {
             vault.display_name = name;
         }
-        if let Some(patch) = params.metadata {
-            apply_metadata_patch(&mut vault.metadata, patch);
-        }
-        if vault.metadata.len() > 16 {
-            return Err(ApiError::invalid("metadata: must have at most 16 pairs"));
-        }
+        objects::patch_metadata(&mut vault.metadata, params.metadata)?;
         vault.updated_at = now();
         db.update(&id, &vault)?;
         Ok(Json(vault))
@@ -91,10 +82,7 @@ pub(crate) async fn delete(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>, ApiError> {
-    state.store.write(|db| {
-        load(db, &id)?;
-        db.delete(&id)
-    })?;
+    objects::delete(&state, &id, load)?;
     Ok(Json(Deleted {
         id,
         object_type: "vault_deleted".to_owned(),
@@ -106,14 +94,8 @@ pub(crate) async fn archive(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<Vault>, ApiError> {
-    state.store.write(|db| {
-        let mut vault = load(db, &id)?;
-        if vault.archived_at.is_none() {
-            let timestamp = now();
-            vault.archived_at = Some(timestamp.clone());
-            vault.updated_at = timestamp;
-            db.update(&id, &vault)?;
-        }
-        Ok(Json(vault))
-    })
+    state
+        .store
+        .write(|db| objects::archive(db, &id, load(db, &id)?))
+        .map(Json)
 }
