@@ -162,6 +162,10 @@ impl ApiError {
         if let Some(error_type) = &self.error_type {
             summary.push_str(&format!(" {}", error_type.as_str()));
         }
+        if !self.message.is_empty() {
+            let message: String = self.message.chars().take(300).collect();
+            summary.push_str(&format!(": {message}"));
+        }
         if let Some(request_id) = &self.request_id {
             summary.push_str(&format!(" (request {request_id})"));
         }
@@ -200,7 +204,7 @@ mod tests {
         )));
         assert_eq!(
             error.to_string(),
-            "the API answered 404 not_found_error (request req_1)"
+            "the API answered 404 not_found_error: no such env (request req_1)"
         );
         assert_eq!(error.source().unwrap().to_string(), "no such env");
         assert_eq!(error.api().unwrap().error_type, Some(ErrorType::NotFound));

@@ -32,6 +32,7 @@ mod resources;
 mod sandbox;
 mod server;
 mod sessions;
+mod signals;
 mod store;
 mod vaults;
 
@@ -43,6 +44,7 @@ use managed_agents_types::SessionId;
 
 pub use error::EmulatorError;
 pub use faults::{DropWhen, Fault, FaultPlan, FaultRule};
+pub use signals::StopSignals;
 
 /// How an emulator is started.
 #[derive(Debug, Clone)]

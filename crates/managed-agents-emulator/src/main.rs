@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use managed_agents_emulator::{Emulator, EmulatorConfig, FaultPlan};
+use managed_agents_emulator::{Emulator, EmulatorConfig, FaultPlan, StopSignals};
 
 /// A local emulator of the Managed Agents API.
 #[derive(Debug, Parser)]
@@ -94,6 +94,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         faults,
         seed: args.seed,
     };
+    // Handlers first: a signal that arrives right after the address is printed must still
+    // shut down cleanly (and remove the temporary data folder).
+    let stop = StopSignals::install()?;
     let emulator = Emulator::start(config).await?;
     println!("listening on {}", emulator.base_url());
     if emulator.generated_api_key() {
@@ -102,22 +105,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     use std::io::Write as _;
     std::io::stdout().flush()?;
     tracing::info!(data_dir = %emulator.data_dir().display(), "serving");
-    wait_for_signal().await;
+    stop.wait().await;
     emulator.shutdown().await;
     Ok(())
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

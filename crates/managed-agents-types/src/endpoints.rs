@@ -579,6 +579,10 @@ pub mod files {
                 "must not contain CR, LF or NUL",
             ));
         }
+        if let Some(mime_type) = &params.mime_type {
+            crate::validation::check_mime_type(mime_type)
+                .map_err(|message| ValidationError::field("mime_type", message))?;
+        }
         let mut request = Request::new(Method::Post, "/v1/files".to_owned(), &[]);
         request.body = Body::Multipart(params.clone());
         Ok(Endpoint::new(request))

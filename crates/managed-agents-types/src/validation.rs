@@ -129,6 +129,26 @@ pub fn check_mount_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a content type: `type/subtype` made of token characters, optionally followed by
+/// `;` parameters, with no control character (so it cannot break a multipart header).
+pub fn check_mime_type(mime_type: &str) -> Result<(), String> {
+    let message = || format!("must be a media type such as `text/csv`, got {mime_type:?}");
+    if mime_type.chars().any(char::is_control) {
+        return Err(message());
+    }
+    let essence = mime_type.split(';').next().unwrap_or("").trim();
+    let is_token = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+    };
+    match essence.split_once('/') {
+        Some((kind, subtype)) if is_token(kind) && is_token(subtype) => Ok(()),
+        _ => Err(message()),
+    }
+}
+
 /// Checks a GitHub repository URL (`https://github.com/<owner>/<repo>`) and returns the
 /// repository name.
 pub fn check_github_url(url: &str) -> Result<&str, String> {
@@ -753,6 +773,27 @@ mod tests {
         );
         let warp = agent(serde_json::json!({ "id": "x", "speed": "warp" })).unwrap_err();
         assert_eq!(warp.errors[0].path, "model.speed");
+    }
+
+    #[test]
+    fn mime_types() {
+        for good in [
+            "text/csv",
+            "application/vnd.api+json",
+            "text/plain; charset=utf-8",
+        ] {
+            assert!(check_mime_type(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "text",
+            "text/plain\r\n\r\nINJECTED",
+            "a/b\nX: 1",
+            "/x",
+            "te xt/plain",
+        ] {
+            assert!(check_mime_type(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use managed_agents_emulator::{Emulator, EmulatorConfig};
+use managed_agents_emulator::{Emulator, EmulatorConfig, StopSignals};
 
 use crate::cli::EmulatorArgs;
 use crate::error::CliError;
@@ -22,6 +22,8 @@ pub(crate) async fn serve(args: EmulatorArgs) -> Result<(), CliError> {
         max_file_resources: args.max_file_resources,
         ..EmulatorConfig::default()
     };
+    // Handlers first: a signal right after the address is printed still shuts down cleanly.
+    let stop = StopSignals::install().map_err(|error| CliError::Emulator(error.to_string()))?;
     let emulator = Emulator::start(config)
         .await
         .map_err(|error| CliError::Emulator(error.to_string()))?;
@@ -30,23 +32,7 @@ pub(crate) async fn serve(args: EmulatorArgs) -> Result<(), CliError> {
         crate::output::out!("api key: {}", emulator.api_key());
     }
     crate::output::out!("data in {}", emulator.data_dir().display());
-    wait_for_stop().await;
+    stop.wait().await;
     emulator.shutdown().await;
     Ok(())
-}
-
-async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminate.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -168,10 +168,8 @@ async fn download(
             .download_to_path(&file.id, destination)
             .await?);
     };
-    let name = destination
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned());
-    let temporary = destination.with_file_name(format!(".{}.part", name.unwrap_or_default()));
+    // Short, so that a destination name as long as the file system allows still has room.
+    let temporary = destination.with_file_name(format!(".download-{}.part", std::process::id()));
     let result = async {
         let handle = tokio::fs::File::create(&temporary)
             .await

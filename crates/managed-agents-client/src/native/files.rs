@@ -36,6 +36,9 @@ impl Files<'_, NativeTransport> {
         mime_type: Option<&str>,
     ) -> Result<FileObject, Error> {
         let path = path.as_ref();
+        tokio::fs::metadata(path)
+            .await
+            .map_err(|source| io_error(path, source))?;
         let filename = path
             .file_name()
             .and_then(|name| name.to_str())
@@ -167,15 +170,26 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
+/// A short hidden name beside the destination: short, so that a destination whose name is
+/// already as long as the file system allows still gets a temporary file.
 fn temporary_path(destination: &Path) -> PathBuf {
-    let name = destination
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "download".to_owned());
     let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
         .take(12)
         .collect();
-    destination.with_file_name(format!(".{name}.{suffix}.part"))
+    destination.with_file_name(format!(".download-{suffix}.part"))
+}
+
+/// The longest file name most file systems take, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// `stem` cut on a character boundary so that `stem` + `tail` fits in [`MAX_NAME_BYTES`].
+fn fit_name(stem: &str, tail: &str) -> String {
+    let budget = MAX_NAME_BYTES.saturating_sub(tail.len());
+    let mut end = stem.len().min(budget);
+    while !stem.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{tail}", &stem[..end])
 }
 
 /// A file name that stays inside a folder: the last component after `/` or `\`, with
@@ -198,17 +212,20 @@ pub(crate) fn sanitize_filename(raw: &str) -> String {
     }
 }
 
-/// `name`, or `name (2)`, `name (3)` … before the extension, whichever is not yet taken.
+/// `name`, or `name (2)`, `name (3)` … before the extension, whichever is not yet taken, cut
+/// to fit in [`MAX_NAME_BYTES`].
 fn unique_name(name: &str, taken: &mut HashSet<String>) -> String {
     let (stem, extension) = match name.rsplit_once('.') {
-        Some((stem, extension)) if !stem.is_empty() => (stem, format!(".{extension}")),
+        Some((stem, extension)) if !stem.is_empty() && extension.len() < 32 => {
+            (stem, format!(".{extension}"))
+        }
         _ => (name, String::new()),
     };
-    let mut candidate = name.to_owned();
+    let mut candidate = fit_name(stem, &extension);
     let mut counter = 1;
     while !taken.insert(candidate.clone()) {
         counter += 1;
-        candidate = format!("{stem} ({counter}){extension}");
+        candidate = fit_name(stem, &format!(" ({counter}){extension}"));
     }
     candidate
 }
@@ -216,6 +233,20 @@ fn unique_name(name: &str, taken: &mut HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_fit_the_file_system() {
+        let mut taken = HashSet::new();
+        let long = format!("{}.md", "y".repeat(300));
+        let first = unique_name(&long, &mut taken);
+        let second = unique_name(&long, &mut taken);
+        assert!(first.len() <= MAX_NAME_BYTES && first.ends_with(".md"));
+        assert!(second.len() <= MAX_NAME_BYTES && second.ends_with(" (2).md"));
+        let wide = "報".repeat(100);
+        assert!(unique_name(&wide, &mut taken).len() <= MAX_NAME_BYTES);
+        let temporary = temporary_path(Path::new("/tmp/x"));
+        assert!(temporary.file_name().unwrap().len() < 32);
+    }
 
     #[test]
     fn names_cannot_escape_the_folder() {
