@@ -217,7 +217,7 @@ export type SessionResource =
       /**
        * What is checked out; null for the default branch.
        */
-      checkout?: Checkout | null;
+      checkout: Checkout | null;
       /**
        * When it was attached.
        */
@@ -244,7 +244,7 @@ export type SessionResource =
       /**
        * Instructions for the agent, or null.
        */
-      instructions?: string | null;
+      instructions: string | null;
       /**
        * The store's name when it was mounted.
        */
@@ -252,7 +252,7 @@ export type SessionResource =
       /**
        * The store's description when it was mounted.
        */
-      description?: string;
+      description: string;
       /**
        * `/mnt/memory/<slug>`.
        */
@@ -454,7 +454,7 @@ export interface Environment {
   /**
    * The description; null when unset.
    */
-  description?: string | null;
+  description: string | null;
   /**
    * The container configuration.
    */
@@ -462,7 +462,7 @@ export interface Environment {
   /**
    * Metadata; `{}` when unset.
    */
-  metadata?: {
+  metadata: {
     [k: string]: string | undefined;
   };
   /**
@@ -472,7 +472,7 @@ export interface Environment {
   /**
    * When the environment was archived; null while it is active.
    */
-  archived_at?: string | null;
+  archived_at: string | null;
   /**
    * When it was created.
    */
@@ -637,11 +637,11 @@ export interface Agent {
   /**
    * The description, or null.
    */
-  description?: string | null;
+  description: string | null;
   /**
    * The system prompt, or null.
    */
-  system?: string | null;
+  system: string | null;
   /**
    * The model, always in object form.
    */
@@ -649,15 +649,15 @@ export interface Agent {
   /**
    * The tools.
    */
-  tools?: Tool[];
+  tools: Tool[];
   /**
    * The MCP servers.
    */
-  mcp_servers?: McpServer[];
+  mcp_servers: McpServer[];
   /**
    * Metadata.
    */
-  metadata?: {
+  metadata: {
     [k: string]: string | undefined;
   };
   /**
@@ -667,7 +667,7 @@ export interface Agent {
   /**
    * When the agent was archived, or null.
    */
-  archived_at?: string | null;
+  archived_at: string | null;
   /**
    * When it was created.
    */
@@ -800,13 +800,13 @@ export interface Vault {
   /**
    * Metadata.
    */
-  metadata?: {
+  metadata: {
     [k: string]: string | undefined;
   };
   /**
    * When the vault was archived, or null.
    */
-  archived_at?: string | null;
+  archived_at: string | null;
   /**
    * When it was created.
    */
@@ -895,17 +895,17 @@ export interface MemoryStore {
   /**
    * The description; `""` when unset.
    */
-  description?: string;
+  description: string;
   /**
    * Metadata.
    */
-  metadata?: {
+  metadata: {
     [k: string]: string | undefined;
   };
   /**
    * When the store was archived, or null.
    */
-  archived_at?: string | null;
+  archived_at: string | null;
   /**
    * When it was created.
    */
@@ -1083,25 +1083,25 @@ export interface Session {
   /**
    * The mounted resources, never with a token.
    */
-  resources?: SessionResource[];
+  resources: SessionResource[];
   /**
    * The vaults; `[]` when none.
    */
-  vault_ids?: VaultId[];
+  vault_ids: VaultId[];
   /**
    * Metadata.
    */
-  metadata?: {
+  metadata: {
     [k: string]: string | undefined;
   };
   /**
    * The title, or null.
    */
-  title?: string | null;
+  title: string | null;
   /**
    * When the session was archived, or null.
    */
-  archived_at?: string | null;
+  archived_at: string | null;
   /**
    * When it was created.
    */
@@ -1287,11 +1287,11 @@ export interface FileObject {
   /**
    * The session the file belongs to, or null.
    */
-  scope?: FileScope | null;
+  scope: FileScope | null;
   /**
    * When the file expires, or null.
    */
-  expires_at?: string | null;
+  expires_at: string | null;
 }
 /**
  * One page of a list: the superset of both envelopes.

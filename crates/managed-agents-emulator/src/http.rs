@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header as http_header};
-use managed_agents_types::schema::schema_of;
+use managed_agents_types::schema::{Direction, schema_for};
 use managed_agents_types::validation::{Limits, Validate};
 use managed_agents_types::{Page, decode::decode_json};
 use serde::de::DeserializeOwned;
@@ -167,7 +167,7 @@ fn cached_schema<T: schemars::JsonSchema + 'static>() -> Arc<Value> {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     schemas
         .entry(std::any::TypeId::of::<T>())
-        .or_insert_with(|| Arc::new(schema_of::<T>("body").to_value()))
+        .or_insert_with(|| Arc::new(schema_for::<T>("body", Direction::Request).to_value()))
         .clone()
 }
 
