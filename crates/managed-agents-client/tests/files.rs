@@ -17,6 +17,41 @@ fn every_byte() -> Vec<u8> {
 }
 
 #[tokio::test]
+async fn a_reader_with_the_wrong_length_is_a_local_error_not_retried() {
+    let harness = Harness::start().await;
+    for (content, declared) in [(b"hello".to_vec(), 50), (b"hello world".to_vec(), 3)] {
+        let error = harness
+            .client
+            .files()
+            .upload_reader("lie.txt", std::io::Cursor::new(content), Some(declared))
+            .await
+            .unwrap_err();
+        assert!(!error.is_retryable(), "{error:?}");
+        let mut chain = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            chain.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        assert!(
+            chain.contains(&format!("{declared} were declared")),
+            "{chain}"
+        );
+    }
+    let listed = harness
+        .client
+        .files()
+        .list(&Default::default())
+        .await
+        .unwrap();
+    assert!(
+        listed.data.is_empty(),
+        "a short upload was stored: {:?}",
+        listed.data
+    );
+}
+
+#[tokio::test]
 async fn uploads_keep_utf8_names_and_guess_or_take_the_type() {
     let harness = Harness::start().await;
     let folder = tempfile::tempdir().unwrap();

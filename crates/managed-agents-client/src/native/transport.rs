@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -240,8 +240,41 @@ async fn content_stream(
             )
         }
     };
+    let content = match length {
+        Some(declared) => checked_length(content, declared),
+        None => content,
+    };
     let content = content.inspect_err(move |_| failed.store(true, Ordering::SeqCst));
     Ok((Box::pin(content), length))
+}
+
+/// Fails the body when the content gives more or fewer bytes than the length announced in
+/// `content-length` (a reader given the wrong length, a file that changed size): a local
+/// error naming both figures, not a broken connection.
+fn checked_length(content: ContentStream, declared: u64) -> ContentStream {
+    let mismatch = move |given: u64| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the upload content has {given} bytes but {declared} were declared"),
+        )
+    };
+    let seen = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&seen);
+    let counted = content.map(move |chunk| {
+        let chunk = chunk?;
+        let length = chunk.len() as u64;
+        let total = counter.fetch_add(length, Ordering::SeqCst) + length;
+        if total > declared {
+            return Err(mismatch(total));
+        }
+        Ok(chunk)
+    });
+    let end = stream::once(async move {
+        let total = seen.load(Ordering::SeqCst);
+        (total != declared).then(|| Err(mismatch(total)))
+    })
+    .filter_map(|item| async move { item });
+    Box::pin(counted.chain(end))
 }
 
 fn classify(error: reqwest::Error, body_failed: bool) -> TransportError {
