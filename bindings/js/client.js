@@ -77,7 +77,51 @@ function toError(thrown) {
   }
 }
 
-const text = (value) => (value === undefined || value === null ? undefined : JSON.stringify(value));
+/** The error of an argument that is not what a call takes, before anything reaches wasm. */
+function invalid(name, message) {
+  return new ValidationError(`invalid argument \`${name}\`: ${message}`, 'invalid_argument');
+}
+
+function kindOf(value) {
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** `value` if it is a string; `undefined` if it is absent (the wasm module says whether the
+ * call needs it). Anything else would reach a wasm string parameter, so it is refused here. */
+function string(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(name, `must be a string, not ${kindOf(value)}`);
+  return value;
+}
+
+/** The JSON text of `value`, or `undefined` if it is absent. */
+function text(value, name) {
+  if (value === undefined || value === null) return undefined;
+  try {
+    return JSON.stringify(value);
+  } catch (thrown) {
+    throw invalid(name, `cannot be encoded as JSON (${thrown.message})`);
+  }
+}
+
+/** Refuses the fields of `params` outside `known`, which the call would otherwise drop. */
+function onlyFields(params, known) {
+  const extra = Object.keys(params).find((key) => !known.includes(key));
+  if (extra !== undefined) throw invalid('params', `${extra}: unknown field`);
+}
+
+/** The argument name of the ID in the path of each group's calls (as the wasm module says). */
+const ID_FIELDS = {
+  environments: 'environment_id',
+  agents: 'agent_id',
+  vaults: 'vault_id',
+  memoryStores: 'memory_store_id',
+  sessions: 'session_id',
+  'sessions.resources': 'resource_id',
+  files: 'file_id',
+};
 
 function isBrowserLike() {
   return typeof document !== 'undefined' || typeof importScripts === 'function';
@@ -111,7 +155,7 @@ export function makeClient(loadWasm) {
         defaultHeaders: options.defaultHeaders,
         betas: options.betas,
         dangerouslyAllowBrowser: Boolean(options.dangerouslyAllowBrowser),
-      });
+      }, 'options');
       this.#ready = loadWasm().then((WasmClient) => {
         try {
           return new WasmClient(settings);
@@ -132,9 +176,16 @@ export function makeClient(loadWasm) {
 
     /** @internal Runs one call and resolves to the parsed answer. */
     async _call(operation, id, sessionId, params, options) {
+      const group = operation.slice(0, operation.lastIndexOf('.'));
+      const args = [
+        string(id, ID_FIELDS[group]),
+        string(sessionId, 'session_id'),
+        text(params, 'params'),
+        text(options, 'options'),
+      ];
       const wasm = await this.#ready;
       try {
-        return JSON.parse(await wasm.call(operation, id, sessionId, text(params), text(options)));
+        return JSON.parse(await wasm.call(operation, ...args));
       } catch (thrown) {
         throw toError(thrown);
       }
@@ -142,9 +193,10 @@ export function makeClient(loadWasm) {
 
     /** @internal Uploads a Blob. */
     async _upload(filename, mimeType, blob, options) {
+      const args = [string(filename, 'filename') ?? '', string(mimeType, 'mimeType'), blob, text(options, 'options')];
       const wasm = await this.#ready;
       try {
-        return JSON.parse(await wasm.upload(filename, mimeType, blob, text(options)));
+        return JSON.parse(await wasm.upload(...args));
       } catch (thrown) {
         throw toError(thrown);
       }
@@ -152,10 +204,11 @@ export function makeClient(loadWasm) {
 
     /** @internal Downloads a file's bytes. */
     async _download(id, options) {
+      const args = [string(id, 'file_id'), text(options, 'options')];
       const wasm = await this.#ready;
       let response;
       try {
-        response = await wasm.download(id, text(options));
+        response = await wasm.download(...args);
       } catch (thrown) {
         throw toError(thrown);
       }
@@ -171,10 +224,11 @@ export function makeClient(loadWasm) {
       const ready = this.#ready;
       return {
         async *[Symbol.asyncIterator]() {
+          const args = [string(sessionId, 'session_id'), text(params, 'params'), text(options, 'options')];
           const wasm = await ready;
           let stream;
           try {
-            stream = wasm.list(operation, sessionId, text(params), text(options));
+            stream = wasm.list(operation, ...args);
           } catch (thrown) {
             throw toError(thrown);
           }
@@ -213,9 +267,10 @@ function objects(client, group, deletable) {
 }
 
 function resources(client) {
-  const call = (action, resourceID, params, options) => {
+  const call = async (action, resourceID, params, options) => {
     const { session_id: sessionID, ...body } = params ?? {};
     const hasBody = action === 'update';
+    if (!hasBody) onlyFields(body, []);
     return client._call(`sessions.resources.${action}`, resourceID, sessionID, hasBody ? body : undefined, options);
   };
   return {
@@ -230,13 +285,14 @@ function resources(client) {
 
 function files(client) {
   return {
-    upload(params, options) {
+    async upload(params, options) {
       const { file, filename, mimeType } = params ?? {};
+      onlyFields(params ?? {}, ['file', 'filename', 'mimeType']);
       let blob = file;
       if (file instanceof Uint8Array || file instanceof ArrayBuffer) {
         blob = new Blob([file]);
       } else if (!(file instanceof Blob)) {
-        return Promise.reject(new ValidationError('`file` must be a Blob, a File or a Uint8Array', 'invalid_argument'));
+        throw new ValidationError('`file` must be a Blob, a File or a Uint8Array', 'invalid_argument');
       }
       const name = filename ?? (typeof file.name === 'string' ? file.name : '');
       return client._upload(name, mimeType ?? (blob.type || undefined), blob, options);

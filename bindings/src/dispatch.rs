@@ -5,7 +5,7 @@
 
 use managed_agents_client::{RawRequest, RequestOptions};
 use managed_agents_types::decode::decode_json;
-use managed_agents_types::endpoints::{self, Endpoint};
+use managed_agents_types::endpoints::{self, Body, Endpoint};
 use managed_agents_types::ids::{
     AgentId, EnvironmentId, FileId, MemoryStoreId, SessionId, SessionResourceId, VaultId,
 };
@@ -14,6 +14,7 @@ use managed_agents_types::{agents, environments, memory_stores, resources, sessi
 use serde::de::DeserializeOwned;
 
 use crate::error::BindingError;
+use crate::fields;
 use crate::options::request_options;
 
 /// The arguments of one call, as the JS glue passes them.
@@ -100,14 +101,35 @@ fn unknown(group: &str, action: &str) -> BindingError {
     )
 }
 
-/// The request of one call and its options; nothing is sent yet.
+/// The request of one call and its options; nothing is sent yet. A field of the parameters
+/// that the request body leaves out (one no parameter type takes) is an error.
 pub(crate) fn prepare(call: Call<'_>) -> Result<Prepared, BindingError> {
+    let options = request_options(call.options)?;
+    let request = build(call)?;
+    if let (Some(given), Body::Json(sent)) = (call.params, &request.request.body) {
+        // Asking again goes through this same code, so the check adds no code per type.
+        let resend = |params: &str| {
+            let call = Call {
+                params: Some(params),
+                ..call
+            };
+            match build(call).ok()?.request.body {
+                Body::Json(sent) => Some(sent),
+                _ => None,
+            }
+        };
+        fields::check(given, sent, &resend)?;
+    }
+    Ok((request, options))
+}
+
+/// The request of one call, its parameters decoded and validated.
+fn build(call: Call<'_>) -> Result<RawRequest, BindingError> {
     let (group, action) = call
         .operation
         .rsplit_once('.')
         .ok_or_else(|| BindingError::argument("operation", "expected `group.action`"))?;
-    let options = request_options(call.options)?;
-    let request = match group {
+    match group {
         "environments" => object_group!(
             call, action, environments, EnvironmentId, "environment_id",
             environments::EnvironmentCreateParams, environments::EnvironmentUpdateParams,
@@ -140,8 +162,7 @@ pub(crate) fn prepare(call: Call<'_>) -> Result<Prepared, BindingError> {
         "sessions.resources" => session_resource(call, action),
         "files" => file(call, action),
         other => Err(unknown(other, action)),
-    }?;
-    Ok((request, options))
+    }
 }
 
 /// `sessions.resources.*`: the resource calls, which take the session ID besides their own.

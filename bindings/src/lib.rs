@@ -14,6 +14,7 @@
 
 mod dispatch;
 mod error;
+mod fields;
 mod lists;
 mod options;
 
@@ -127,12 +128,14 @@ impl WasmClient {
 
     /// Starts downloading a file; resolves to the `Response` once its head has arrived, for the
     /// JS glue to read as bytes.
-    pub fn download(&self, id: String, options: Option<String>) -> js_sys::Promise {
+    pub fn download(&self, id: Option<String>, options: Option<String>) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move {
             let options = options::request_options(options.as_deref()).map_err(into_js)?;
-            let id =
-                FileId::new(id).map_err(|error| into_js(BindingError::id("file_id", error)))?;
+            let id = id
+                .ok_or_else(|| BindingError::argument("file_id", "this call needs an ID"))
+                .and_then(|id| FileId::new(id).map_err(|error| BindingError::id("file_id", error)))
+                .map_err(into_js)?;
             let download = client
                 .files()
                 .with_options(options)

@@ -215,6 +215,134 @@ test('bad input is refused before sending, with a clear error', async () => {
   assert.throws(() => new ManagedAgents({ apiKey: '', authToken: '' }), ManagedAgentsError);
 });
 
+/** Asserts that `promise` rejects with the package's `ValidationError` for argument `name`. */
+async function rejectsArgument(promise, name, detail = /must be a string/) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof ValidationError, `a ValidationError, not ${error}`);
+    assert.equal(error.kind, 'invalid_argument');
+    assert.ok(error.message.includes(`\`${name}\``), error.message);
+    assert.match(error.message, detail);
+    return true;
+  });
+}
+
+test('arguments that are not strings are refused before they reach the wasm module', async () => {
+  const bytes = new Uint8Array([1]);
+  for (const bad of [42, {}, true, ['env_1'], 5n]) {
+    await rejectsArgument(client.environments.retrieve(bad), 'environment_id');
+    await rejectsArgument(client.environments.update(bad, { name: 'n' }), 'environment_id');
+    await rejectsArgument(client.environments.archive(bad), 'environment_id');
+    await rejectsArgument(client.environments.delete(bad), 'environment_id');
+    await rejectsArgument(client.agents.retrieve(bad), 'agent_id');
+    await rejectsArgument(client.vaults.retrieve(bad), 'vault_id');
+    await rejectsArgument(client.memoryStores.retrieve(bad), 'memory_store_id');
+    await rejectsArgument(client.sessions.retrieve(bad), 'session_id');
+    await rejectsArgument(collect(client.sessions.resources.list(bad)), 'session_id');
+    await rejectsArgument(client.sessions.resources.add(bad, { type: 'file', file_id: 'file_1' }), 'session_id');
+    await rejectsArgument(client.sessions.resources.retrieve(bad, { session_id: 'sesn_1' }), 'resource_id');
+    await rejectsArgument(client.sessions.resources.retrieve('sesrsc_1', { session_id: bad }), 'session_id');
+    await rejectsArgument(client.sessions.resources.update(bad, { session_id: 'sesn_1' }), 'resource_id');
+    await rejectsArgument(client.sessions.resources.delete('sesrsc_1', { session_id: bad }), 'session_id');
+    await rejectsArgument(client.files.upload({ file: bytes, filename: bad }), 'filename');
+    await rejectsArgument(client.files.upload({ file: bytes, filename: 'a', mimeType: bad }), 'mimeType');
+    await rejectsArgument(client.files.download(bad), 'file_id');
+    await rejectsArgument(client.files.retrieveMetadata(bad), 'file_id');
+    await rejectsArgument(client.files.delete(bad), 'file_id');
+  }
+  // Absent IDs are refused by the module itself, as before.
+  await rejectsArgument(client.environments.retrieve(), 'environment_id', /needs an ID/);
+  await rejectsArgument(client.files.download(), 'file_id', /needs an ID/);
+  await rejectsArgument(client.files.download(null), 'file_id', /needs an ID/);
+  // Values JSON cannot encode are argument errors too, not a TypeError from JSON.stringify.
+  await rejectsArgument(client.environments.create({ name: 'n', metadata: { a: 1n } }), 'params', /JSON/);
+  await rejectsArgument(collect(client.vaults.list({ limit: 1n })), 'params', /JSON/);
+  await rejectsArgument(client.vaults.retrieve('vlt_1', { timeout: 1n }), 'options', /JSON/);
+  assert.throws(() => new ManagedAgents({ apiKey, baseURL, timeout: 1n }), ValidationError);
+  // The module still works after all of that.
+  const vault = await client.vaults.create({ display_name: unique('after') });
+  assert.equal((await client.vaults.retrieve(vault.id)).id, vault.id);
+});
+
+test('fields a call does not take are refused at any depth, before anything is sent', async () => {
+  const name = unique('strict');
+  const file = new Uint8Array([1]);
+  const cloud = (networking) => ({ type: 'cloud', networking });
+  // [the call, the path of the field it must name]
+  const cases = [
+    [() => client.environments.create({ name, descripton: 'x' }), 'descripton'],
+    [() => client.environments.create({ name, descripton: null }), 'descripton'],
+    [() => client.environments.create({ name, config: { type: 'cloud', networkin: {} } }), 'config.networkin'],
+    [
+      () => client.environments.create({ name, config: cloud({ type: 'limited', allowed_hostz: ['a.example'] }) }),
+      'config.networking.allowed_hostz',
+    ],
+    [() => client.environments.update('env_1', { nmae: 'x' }), 'nmae'],
+    [() => client.environments.update('env_1', { descriptoin: null }), 'descriptoin'],
+    [() => client.environments.update('env_1', { config: { type: 'cloud', packges: {} } }), 'config.packges'],
+    [
+      () => client.agents.create({ name, model: 'm', tools: [{ type: 'agent_toolset_20260401', enabeld: true }] }),
+      'tools[0].enabeld',
+    ],
+    [() => client.agents.create({ name, model: { id: 'm', sped: 'fast' } }), 'model.sped'],
+    [() => client.agents.update('agent_1', { version: 1, sytem: 'x' }), 'sytem'],
+    [
+      () => client.sessions.create({ agent: { type: 'agent', id: 'agent_1', verison: 2 }, environment_id: 'env_1' }),
+      'agent.verison',
+    ],
+    [
+      () =>
+        client.sessions.create({
+          agent: 'agent_1',
+          environment_id: 'env_1',
+          resources: [{ type: 'file', file_id: 'file_1' }, { type: 'file', file_id: 'file_2', mount_pth: '/x' }],
+        }),
+      'resources[1].mount_pth',
+    ],
+    [() => client.sessions.update('sesn_1', { vault_ids: [] }), 'vault_ids'],
+    [() => client.sessions.resources.add('sesn_1', { type: 'file', file_id: 'file_1', extra: 1 }), 'extra'],
+    [
+      () => client.sessions.resources.update('sesrsc_1', { session_id: 'sesn_1', authorization_token: 't', tokn: 't' }),
+      'tokn',
+    ],
+    [() => client.sessions.resources.retrieve('sesrsc_1', { session_id: 'sesn_1', x: 1 }), 'x'],
+    [() => client.sessions.resources.delete('sesrsc_1', { session_id: 'sesn_1', x: 1 }), 'x'],
+    [() => client.vaults.create({ display_name: 'v', displayName: 'v' }), 'displayName'],
+    [() => client.memoryStores.update('memstore_1', { nam: 'x' }), 'nam'],
+    [() => client.files.upload({ file, fileName: 'a.txt' }), 'fileName'],
+  ];
+  const sent = [];
+  const originalFetch = globalThis.fetch;
+  globalThis.fetch = (url, init) => {
+    sent.push(`${init?.method ?? 'GET'} ${url}`);
+    return originalFetch(url, init);
+  };
+  try {
+    for (const [call, path] of cases) {
+      const escaped = path.replace(/[[\].]/g, '\\$&');
+      await rejectsArgument(call(), 'params', new RegExp(`\`params\`: ${escaped}: unknown field$`));
+    }
+    assert.deepEqual(sent, [], 'nothing was sent');
+  } finally {
+    globalThis.fetch = originalFetch;
+  }
+
+  // Known fields set to null or to empty values still pass.
+  const env = await client.environments.create({ name: unique('nulls'), description: null, metadata: {} });
+  const updated = await client.environments.update(env.id, { description: null, metadata: { a: 'b' } });
+  assert.equal(updated.description, null);
+  const cleared = await client.environments.update(env.id, { metadata: { a: null } });
+  assert.deepEqual(cleared.metadata, {});
+  const agent = await client.agents.create({ name: unique('agent'), model: 'claude-opus-4-7', tools: [] });
+  const session = await client.sessions.create({
+    agent: { type: 'agent', id: agent.id, version: null },
+    environment_id: env.id,
+    resources: [],
+    vault_ids: [],
+    title: null,
+  });
+  assert.equal((await client.sessions.update(session.id, { title: null, metadata: {} })).title, null);
+});
+
 test('connection failures and timeouts are typed errors', async () => {
   const server = createServer(() => {});
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
