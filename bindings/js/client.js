@@ -8,7 +8,8 @@ export class ManagedAgentsError extends Error {
     super(message);
     this.name = new.target.name;
     /** What failed: `api`, `connection`, `timeout`, `validation`, `decode`, `pagination`,
-     * `invalid_argument` or `client`. */
+     * `invalid_argument`, `unavailable` (a resource group left out of this build) or
+     * `client`. */
     this.kind = kind;
   }
 }

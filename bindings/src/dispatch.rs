@@ -1,16 +1,27 @@
 //! One entry point for every call that answers one object: the operation's name picks the
 //! types crate's endpoint, the JSON arguments become its parameters (validated there), and the
 //! client core sends it. Everything before sending is synchronous, so one small future serves
-//! every operation.
+//! every operation. Each resource group is compiled in only with its cargo feature.
+
+// With a group left out, helpers only its calls use are unused.
+#![cfg_attr(
+    not(all(
+        feature = "environments",
+        feature = "sessions",
+        feature = "files",
+        feature = "agents",
+        feature = "vaults",
+        feature = "memory-stores"
+    )),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
 use managed_agents_client::{RawRequest, RequestOptions};
+use managed_agents_types as types;
 use managed_agents_types::decode::decode_json;
 use managed_agents_types::endpoints::{self, Body, Endpoint};
-use managed_agents_types::ids::{
-    AgentId, EnvironmentId, FileId, MemoryStoreId, SessionId, SessionResourceId, VaultId,
-};
-use managed_agents_types::{IdError, ValidationError, vaults};
-use managed_agents_types::{agents, environments, memory_stores, resources, sessions};
+use managed_agents_types::ids::{self, SessionId};
+use managed_agents_types::{IdError, ValidationError};
 use serde::de::DeserializeOwned;
 
 use crate::error::BindingError;
@@ -94,11 +105,55 @@ macro_rules! object_group {
     }};
 }
 
+/// Every resource group as JavaScript names it, the cargo feature that compiles it in and
+/// whether that feature is on.
+const GROUPS: &[(&str, &str, bool)] = &[
+    (
+        "environments",
+        "environments",
+        cfg!(feature = "environments"),
+    ),
+    ("sessions", "sessions", cfg!(feature = "sessions")),
+    ("sessions.resources", "sessions", cfg!(feature = "sessions")),
+    ("files", "files", cfg!(feature = "files")),
+    ("agents", "agents", cfg!(feature = "agents")),
+    ("vaults", "vaults", cfg!(feature = "vaults")),
+    (
+        "memoryStores",
+        "memory-stores",
+        cfg!(feature = "memory-stores"),
+    ),
+];
+
+/// The error of a call to `group` when that group was left out of this build.
+pub(crate) fn unavailable(group: &str) -> Option<BindingError> {
+    // Lets the default build, where every group is in, leave this out entirely.
+    const EVERY_GROUP: bool = cfg!(all(
+        feature = "environments",
+        feature = "sessions",
+        feature = "files",
+        feature = "agents",
+        feature = "vaults",
+        feature = "memory-stores"
+    ));
+    if EVERY_GROUP {
+        return None;
+    }
+    GROUPS
+        .iter()
+        .find(|&&(name, _, on)| name == group && !on)
+        .map(|&(group, feature, _)| BindingError::Unavailable { group, feature })
+}
+
+/// The error of `group.action` when no compiled-in code takes it: the group was left out of
+/// this build, or there is no such operation.
 fn unknown(group: &str, action: &str) -> BindingError {
-    BindingError::argument(
-        "operation",
-        format!("`{group}.{action}` is not an operation"),
-    )
+    unavailable(group).unwrap_or_else(|| {
+        BindingError::argument(
+            "operation",
+            format!("`{group}.{action}` is not an operation"),
+        )
+    })
 }
 
 /// The request of one call and its options; nothing is sent yet. A field of the parameters
@@ -130,55 +185,65 @@ fn build(call: Call<'_>) -> Result<RawRequest, BindingError> {
         .rsplit_once('.')
         .ok_or_else(|| BindingError::argument("operation", "expected `group.action`"))?;
     match group {
+        #[cfg(feature = "environments")]
         "environments" => object_group!(
-            call, action, environments, EnvironmentId, "environment_id",
-            environments::EnvironmentCreateParams, environments::EnvironmentUpdateParams,
+            call, action, environments, ids::EnvironmentId, "environment_id",
+            types::environments::EnvironmentCreateParams,
+            types::environments::EnvironmentUpdateParams,
             delete: endpoints::delete_environment
         ),
+        #[cfg(feature = "agents")]
         "agents" => object_group!(
             call,
             action,
             agents,
-            AgentId,
+            ids::AgentId,
             "agent_id",
-            agents::AgentCreateParams,
-            agents::AgentUpdateParams
+            types::agents::AgentCreateParams,
+            types::agents::AgentUpdateParams
         ),
+        #[cfg(feature = "vaults")]
         "vaults" => object_group!(
-            call, action, vaults, VaultId, "vault_id",
-            vaults::VaultCreateParams, vaults::VaultUpdateParams,
+            call, action, vaults, ids::VaultId, "vault_id",
+            types::vaults::VaultCreateParams, types::vaults::VaultUpdateParams,
             delete: endpoints::delete_vault
         ),
+        #[cfg(feature = "memory-stores")]
         "memoryStores" => object_group!(
-            call, action, memory_stores, MemoryStoreId, "memory_store_id",
-            memory_stores::MemoryStoreCreateParams, memory_stores::MemoryStoreUpdateParams,
+            call, action, memory_stores, ids::MemoryStoreId, "memory_store_id",
+            types::memory_stores::MemoryStoreCreateParams,
+            types::memory_stores::MemoryStoreUpdateParams,
             delete: endpoints::delete_memory_store
         ),
+        #[cfg(feature = "sessions")]
         "sessions" => object_group!(
-            call, action, sessions, SessionId, "session_id",
-            sessions::SessionCreateParams, sessions::SessionUpdateParams,
+            call, action, sessions, ids::SessionId, "session_id",
+            types::sessions::SessionCreateParams, types::sessions::SessionUpdateParams,
             delete: endpoints::sessions::delete
         ),
+        #[cfg(feature = "sessions")]
         "sessions.resources" => session_resource(call, action),
+        #[cfg(feature = "files")]
         "files" => file(call, action),
         other => Err(unknown(other, action)),
     }
 }
 
 /// `sessions.resources.*`: the resource calls, which take the session ID besides their own.
+#[cfg(feature = "sessions")]
 fn session_resource(call: Call<'_>, action: &str) -> Result<RawRequest, BindingError> {
     use endpoints::session_resources as resource_endpoints;
 
     let session = call.session_id()?;
-    let resource = || call.id("resource_id", SessionResourceId::new);
+    let resource = || call.id("resource_id", ids::SessionResourceId::new);
     match action {
         "add" => {
-            let params = call.params::<resources::ResourceParams>()?;
+            let params = call.params::<types::resources::ResourceParams>()?;
             raw(resource_endpoints::add(&session, &params))
         }
         "retrieve" => raw(resource_endpoints::retrieve(&session, &resource()?)),
         "update" => {
-            let params = call.params::<resources::SessionResourceUpdateParams>()?;
+            let params = call.params::<types::resources::SessionResourceUpdateParams>()?;
             raw(resource_endpoints::update(&session, &resource()?, &params))
         }
         "delete" => raw(resource_endpoints::delete(&session, &resource()?)),
@@ -187,8 +252,9 @@ fn session_resource(call: Call<'_>, action: &str) -> Result<RawRequest, BindingE
 }
 
 /// `files.*`: metadata and deletion (uploads, downloads and lists have their own exports).
+#[cfg(feature = "files")]
 fn file(call: Call<'_>, action: &str) -> Result<RawRequest, BindingError> {
-    let id = call.id("file_id", FileId::new)?;
+    let id = call.id("file_id", ids::FileId::new)?;
     match action {
         "retrieveMetadata" => raw(endpoints::files::retrieve(&id)),
         "delete" => raw(endpoints::files::delete(&id)),

@@ -23,6 +23,17 @@ pub(crate) enum BindingError {
         /// What is wrong with it.
         message: String,
     },
+    /// The call's resource group was left out of this build (its cargo feature is off).
+    #[error(
+        "`{group}` is not in this build of the package: it was built without the cargo \
+         feature `{feature}`"
+    )]
+    Unavailable {
+        /// The group as JavaScript names it, for example `memoryStores`.
+        group: &'static str,
+        /// The cargo feature that adds it.
+        feature: &'static str,
+    },
 }
 
 impl BindingError {
@@ -50,6 +61,7 @@ impl BindingError {
                 "invalid_argument"
             }
             Self::Client(error) => client_kind(error, &fields),
+            Self::Unavailable { .. } => "unavailable",
         };
         set(&fields, "kind", &kind.into());
         fields
@@ -104,7 +116,7 @@ fn full_message(error: &BindingError) -> String {
     let mut message = error.to_string();
     let mut source = match error {
         BindingError::Client(error) => error.source(),
-        BindingError::Argument { .. } => None,
+        BindingError::Argument { .. } | BindingError::Unavailable { .. } => None,
     };
     while let Some(cause) = source {
         message.push_str(": ");

@@ -19,10 +19,7 @@ mod lists;
 mod options;
 
 use managed_agents_client::Client;
-use managed_agents_fetch::{FetchTransport, Upload};
-use managed_agents_types::endpoints;
-use managed_agents_types::files::FileUploadParams;
-use managed_agents_types::ids::FileId;
+use managed_agents_fetch::FetchTransport;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_futures::future_to_promise;
@@ -108,7 +105,75 @@ impl WasmClient {
         content: web_sys::Blob,
         options: Option<String>,
     ) -> js_sys::Promise {
-        let client = self.client.clone();
+        files::upload(self.client.clone(), filename, mime_type, content, options)
+    }
+
+    /// Starts downloading a file; resolves to the `Response` once its head has arrived, for the
+    /// JS glue to read as bytes.
+    pub fn download(&self, id: Option<String>, options: Option<String>) -> js_sys::Promise {
+        files::download(self.client.clone(), id, options)
+    }
+}
+
+/// Uploads and downloads in a build without the `files` feature: both reject.
+#[cfg(not(feature = "files"))]
+mod files {
+    use managed_agents_client::Client;
+    use managed_agents_fetch::FetchTransport;
+
+    use crate::error::into_js;
+
+    /// Rejects: files are not in this build.
+    pub(crate) fn upload(
+        _client: Client<FetchTransport>,
+        _filename: String,
+        _mime_type: Option<String>,
+        _content: web_sys::Blob,
+        _options: Option<String>,
+    ) -> js_sys::Promise {
+        unavailable()
+    }
+
+    /// Rejects: files are not in this build.
+    pub(crate) fn download(
+        _client: Client<FetchTransport>,
+        _id: Option<String>,
+        _options: Option<String>,
+    ) -> js_sys::Promise {
+        unavailable()
+    }
+
+    fn unavailable() -> js_sys::Promise {
+        let error = crate::error::BindingError::Unavailable {
+            group: "files",
+            feature: "files",
+        };
+        js_sys::Promise::reject(&into_js(error))
+    }
+}
+
+/// Uploads and downloads, compiled in with the `files` feature.
+#[cfg(feature = "files")]
+mod files {
+    use managed_agents_client::Client;
+    use managed_agents_fetch::{FetchTransport, Upload};
+    use managed_agents_types::endpoints;
+    use managed_agents_types::files::FileUploadParams;
+    use managed_agents_types::ids::FileId;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_futures::future_to_promise;
+
+    use crate::error::{BindingError, into_js};
+    use crate::options;
+
+    /// Uploads `content` named `filename` (see [`crate::WasmClient::upload`]).
+    pub(crate) fn upload(
+        client: Client<FetchTransport>,
+        filename: String,
+        mime_type: Option<String>,
+        content: web_sys::Blob,
+        options: Option<String>,
+    ) -> js_sys::Promise {
         future_to_promise(async move {
             let options = options::request_options(options.as_deref()).map_err(into_js)?;
             let params = FileUploadParams {
@@ -126,10 +191,12 @@ impl WasmClient {
         })
     }
 
-    /// Starts downloading a file; resolves to the `Response` once its head has arrived, for the
-    /// JS glue to read as bytes.
-    pub fn download(&self, id: Option<String>, options: Option<String>) -> js_sys::Promise {
-        let client = self.client.clone();
+    /// Starts downloading the file `id` (see [`crate::WasmClient::download`]).
+    pub(crate) fn download(
+        client: Client<FetchTransport>,
+        id: Option<String>,
+        options: Option<String>,
+    ) -> js_sys::Promise {
         future_to_promise(async move {
             let options = options::request_options(options.as_deref()).map_err(into_js)?;
             let id = id

@@ -1,6 +1,19 @@
 //! Lists as streams of items that JavaScript reads one at a time (the JS glue makes them async
 //! iterables). Pages are fetched by the client core's page walk, only when the items before
-//! them have been read.
+//! them have been read. Each group's list is compiled in only with its cargo feature.
+
+// With a group left out, the query fields and helpers only its list uses are unused.
+#![cfg_attr(
+    not(all(
+        feature = "environments",
+        feature = "sessions",
+        feature = "files",
+        feature = "agents",
+        feature = "vaults",
+        feature = "memory-stores"
+    )),
+    allow(dead_code, unused_imports, unused_variables, unreachable_code)
+)]
 
 use std::cell::RefCell;
 use std::pin::Pin;
@@ -168,6 +181,7 @@ pub(crate) fn open(
     let cursor = query.cursor()?;
     let archived = &["include_archived"];
     let items = match operation {
+        #[cfg(feature = "environments")]
         "environments.list" => {
             query.only(operation, archived)?;
             let params = environments::EnvironmentListParams {
@@ -177,6 +191,7 @@ pub(crate) fn open(
             };
             walk(client, &options, params, endpoints::environments::list)
         }
+        #[cfg(feature = "agents")]
         "agents.list" => {
             query.only(operation, archived)?;
             let params = agents::AgentListParams {
@@ -186,6 +201,7 @@ pub(crate) fn open(
             };
             walk(client, &options, params, endpoints::agents::list)
         }
+        #[cfg(feature = "vaults")]
         "vaults.list" => {
             query.only(operation, archived)?;
             let params = vaults::VaultListParams {
@@ -195,6 +211,7 @@ pub(crate) fn open(
             };
             walk(client, &options, params, endpoints::vaults::list)
         }
+        #[cfg(feature = "memory-stores")]
         "memoryStores.list" => {
             query.only(operation, archived)?;
             let params = memory_stores::MemoryStoreListParams {
@@ -204,6 +221,7 @@ pub(crate) fn open(
             };
             walk(client, &options, params, endpoints::memory_stores::list)
         }
+        #[cfg(feature = "sessions")]
         "sessions.list" => {
             query.only(
                 operation,
@@ -237,6 +255,7 @@ pub(crate) fn open(
             };
             walk(client, &options, params, endpoints::sessions::list)
         }
+        #[cfg(feature = "sessions")]
         "sessions.resources.list" => {
             query.only(operation, &[])?;
             let session = session_id
@@ -253,6 +272,7 @@ pub(crate) fn open(
             };
             walk(client, &options, params, list)
         }
+        #[cfg(feature = "files")]
         "files.list" => {
             query.only(operation, &["scope_id"])?;
             let scope_id = query
@@ -268,10 +288,10 @@ pub(crate) fn open(
             walk(client, &options, params, endpoints::files::list)
         }
         other => {
-            return Err(BindingError::argument(
-                "operation",
-                format!("`{other}` is not a list"),
-            ));
+            let group = other.strip_suffix(".list").unwrap_or(other);
+            return Err(crate::dispatch::unavailable(group).unwrap_or_else(|| {
+                BindingError::argument("operation", format!("`{other}` is not a list"))
+            }));
         }
     };
     Ok(ItemStream {

@@ -155,7 +155,10 @@ export default ManagedAgents;
 
 /** The base class of every error this package throws. */
 export declare class ManagedAgentsError extends Error {
-  /** `api`, `connection`, `timeout`, `validation`, `decode`, `pagination`, `invalid_argument`, `client`. */
+  /**
+   * `api`, `connection`, `timeout`, `validation`, `decode`, `pagination`, `invalid_argument`,
+   * `unavailable` (a resource group left out of this build by its cargo feature), `client`.
+   */
   readonly kind: string;
 }
 /** The API answered with an error status. */

@@ -3,8 +3,9 @@
 //! - `codegen [--check]`: writes the JSON Schema files under `schemas/` and the TypeScript
 //!   typings in `bindings/types/api.d.ts`; with `--check`, fails with a diff when the committed
 //!   files differ from what the code generates.
-//! - `wasm [test]`: builds the npm package in `bindings/pkg` and prints its size; `test` runs
-//!   the wasm, Node, headless Chromium and TypeScript tests against the emulator.
+//! - `wasm [--features a,b | test]`: builds the npm package in `bindings/pkg` (every resource
+//!   group, or only the listed ones) and a four-call variant, and prints their sizes; `test`
+//!   runs the wasm, Node, headless Chromium and TypeScript tests against the emulator.
 //! - `ci`: installs what the checks need, then runs every check (the README's test command).
 
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask codegen [--check] | wasm [test] | ci".to_owned()
+    "usage: cargo xtask codegen [--check] | wasm [--features a,b | test] | ci".to_owned()
 }
 
 /// The workspace root.

@@ -1,5 +1,7 @@
-//! `cargo xtask wasm`: builds the npm package in `bindings/pkg` for bundlers, Node and plain ES
-//! modules, optimised with the pinned `wasm-opt`, and prints its size next to the official
+//! `cargo xtask wasm [--features a,b]`: builds the npm package in `bindings/pkg` for bundlers,
+//! Node and plain ES modules (all resource groups, or only the listed cargo features), optimised
+//! with the pinned `wasm-opt`; builds the "four calls" variant (only the groups the size
+//! comparison calls) into `bindings/pkg-four-calls`; and prints both sizes next to the official
 //! SDK's for the same calls. `cargo xtask wasm test` runs every wasm test against the emulator.
 
 use std::io::{BufRead, BufReader};
@@ -29,18 +31,30 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// Runs `cargo xtask wasm [test]`.
+/// The resource groups (cargo features of `managed-agents-wasm`) that the four calls of the size
+/// comparison use: environments create and list, a file upload, a session's resources list.
+const FOUR_CALLS_FEATURES: &str = "environments,files,sessions";
+
+/// Where the four-call variant is written (only its `web/` build; not the published package).
+const FOUR_CALLS_FOLDER: &str = "pkg-four-calls";
+
+/// Runs `cargo xtask wasm [--features a,b] | wasm test`.
 pub(crate) fn run_command(root: &Path, args: &[String]) -> Result<(), String> {
-    match args.first().map(String::as_str) {
-        None => {
-            build(root)?;
-            sizes(root)
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let features = match args.as_slice() {
+        [] => None,
+        ["test"] => return test(root),
+        ["--features", features] => Some(*features),
+        [other, ..] => {
+            return Err(format!(
+                "unknown wasm arguments starting at `{other}`; expected nothing, \
+                 `--features a,b` or `test`"
+            ));
         }
-        Some("test") => test(root),
-        Some(other) => Err(format!(
-            "unknown wasm command `{other}`; expected nothing or `test`"
-        )),
-    }
+    };
+    build(root, features)?;
+    build_four_calls(root)?;
+    sizes(root, features)
 }
 
 /// The cargo target folder.
@@ -111,65 +125,94 @@ pub(crate) fn install(root: &Path) -> Result<(), String> {
     }
 }
 
-/// Builds, binds and optimises the package into `bindings/pkg`.
-pub(crate) fn build(root: &Path) -> Result<(), String> {
-    install(root)?;
-    run(
-        root,
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "managed-agents-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            PROFILE,
-        ],
-    )?;
+/// Builds `managed-agents-wasm` for wasm32 with all its features, or only `features` (a
+/// comma-separated list), and answers the path of the `.wasm`.
+fn compile(root: &Path, features: Option<&str>) -> Result<String, String> {
+    let mut args = vec![
+        "build",
+        "-p",
+        "managed-agents-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        PROFILE,
+    ];
+    if let Some(features) = features {
+        args.extend(["--no-default-features", "--features", features]);
+    }
+    run(root, "cargo", &args)?;
     let wasm = target_dir(root)
         .join("wasm32-unknown-unknown")
         .join(PROFILE)
         .join("managed_agents_wasm.wasm");
-    let wasm = wasm.to_string_lossy().into_owned();
+    Ok(wasm.to_string_lossy().into_owned())
+}
+
+/// Binds `wasm` for the wasm-bindgen `target` into `out`, optimises the module with `wasm-opt`
+/// and copies the JS API next to it (`client.<extension>`, and `entry` as `index.<extension>`).
+fn bind(
+    root: &Path,
+    wasm: &str,
+    (target, entry, extension): (&str, &str, &str),
+    out: &Path,
+) -> Result<(), String> {
+    let bindings = root.join("bindings");
+    let out_text = out.to_string_lossy().into_owned();
+    run(
+        root,
+        "wasm-bindgen",
+        &[
+            "--target",
+            target,
+            "--out-dir",
+            &out_text,
+            "--out-name",
+            "managed_agents_wasm",
+            "--no-typescript",
+            wasm,
+        ],
+    )?;
+    let bg = out.join("managed_agents_wasm_bg.wasm");
+    let bg = bg.to_string_lossy().into_owned();
+    let wasm_opt = bindings.join("node_modules/.bin/wasm-opt");
+    // `--converge` repeats the passes while they still shrink the module.
+    let mut args = vec!["-Oz", "--converge", "--strip-debug", "--strip-producers"];
+    args.extend_from_slice(WASM_FEATURES);
+    args.extend(["-o", &bg, &bg]);
+    run(root, &wasm_opt.to_string_lossy(), &args)?;
+    copy(
+        &bindings.join("js/client.js"),
+        &out.join(format!("client.{extension}")),
+    )?;
+    copy(
+        &bindings.join("js").join(entry),
+        &out.join(format!("index.{extension}")),
+    )
+}
+
+/// Removes `folder` if it exists.
+fn remove(folder: &Path) -> Result<(), String> {
+    if folder.exists() {
+        std::fs::remove_dir_all(folder)
+            .map_err(|error| format!("{}: {error}", folder.display()))?;
+    }
+    Ok(())
+}
+
+/// Builds, binds and optimises the package into `bindings/pkg`, with every resource group or
+/// only the cargo `features` listed.
+pub(crate) fn build(root: &Path, features: Option<&str>) -> Result<(), String> {
+    install(root)?;
+    let wasm = compile(root, features)?;
     let bindings = root.join("bindings");
     let package = bindings.join("pkg");
-    if package.exists() {
-        std::fs::remove_dir_all(&package).map_err(|error| format!("bindings/pkg: {error}"))?;
-    }
-
-    for (target, folder, entry, extension) in TARGETS {
-        let out = package.join(folder);
-        let out_text = out.to_string_lossy().into_owned();
-        run(
+    remove(&package)?;
+    for &(target, folder, entry, extension) in TARGETS {
+        bind(
             root,
-            "wasm-bindgen",
-            &[
-                "--target",
-                target,
-                "--out-dir",
-                &out_text,
-                "--out-name",
-                "managed_agents_wasm",
-                "--no-typescript",
-                &wasm,
-            ],
-        )?;
-        let bg = out.join("managed_agents_wasm_bg.wasm");
-        let bg = bg.to_string_lossy().into_owned();
-        let wasm_opt = bindings.join("node_modules/.bin/wasm-opt");
-        // `--converge` repeats the passes while they still shrink the module.
-        let mut args = vec!["-Oz", "--converge", "--strip-debug", "--strip-producers"];
-        args.extend_from_slice(WASM_FEATURES);
-        args.extend(["-o", &bg, &bg]);
-        run(root, &wasm_opt.to_string_lossy(), &args)?;
-        copy(
-            &bindings.join("js/client.js"),
-            &out.join(format!("client.{extension}")),
-        )?;
-        copy(
-            &bindings.join("js").join(entry),
-            &out.join(format!("index.{extension}")),
+            &wasm,
+            (target, entry, extension),
+            &package.join(folder),
         )?;
     }
     write(
@@ -182,7 +225,27 @@ pub(crate) fn build(root: &Path) -> Result<(), String> {
         &package.join("index.d.ts"),
     )?;
     write(&package.join("package.json"), PACKAGE_JSON)?;
-    println!("wrote bindings/pkg (bundler/, web/, node/, index.d.ts)");
+    match features {
+        None => println!("wrote bindings/pkg (bundler/, web/, node/, index.d.ts)"),
+        Some(features) => println!(
+            "wrote bindings/pkg (bundler/, web/, node/, index.d.ts) with only `{features}`"
+        ),
+    }
+    Ok(())
+}
+
+/// Builds the web build of the four-call variant (only [`FOUR_CALLS_FEATURES`]) into
+/// `bindings/pkg-four-calls/web`, optimised like the package, for the size comparison.
+fn build_four_calls(root: &Path) -> Result<(), String> {
+    let wasm = compile(root, Some(FOUR_CALLS_FEATURES))?;
+    let folder = root.join("bindings").join(FOUR_CALLS_FOLDER);
+    remove(&folder)?;
+    bind(root, &wasm, ("web", "web.js", "js"), &folder.join("web"))?;
+    write(
+        &folder.join("package.json"),
+        "{\n  \"type\": \"module\"\n}\n",
+    )?;
+    println!("wrote bindings/{FOUR_CALLS_FOLDER}/web (only `{FOUR_CALLS_FEATURES}`)");
     Ok(())
 }
 
@@ -222,10 +285,16 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|error| format!("{}: {error}", path.display()))
 }
 
-/// Prints the raw and gzip sizes of the package (the web build) and of the official SDK
-/// bundled for the same calls.
-fn sizes(root: &Path) -> Result<(), String> {
-    run(&root.join("bindings"), "node", &["scripts/size.mjs"])
+/// Prints the raw and gzip sizes of the package (the web build, built with `features`), of the
+/// four-call variant and of the official SDK bundled for the same calls.
+fn sizes(root: &Path, features: Option<&str>) -> Result<(), String> {
+    let package = format!("features: {}", features.unwrap_or("all"));
+    let variant = format!("features: {FOUR_CALLS_FEATURES}");
+    run(
+        &root.join("bindings"),
+        "node",
+        &["scripts/size.mjs", &package, FOUR_CALLS_FOLDER, &variant],
+    )
 }
 
 /// The emulator, started on a free port of 127.0.0.1 and stopped when dropped.
@@ -289,8 +358,9 @@ impl Drop for Emulator {
 /// Builds the package, starts the emulator and runs the wasm tests in Node, the JS tests in
 /// Node, the headless Chromium test and the TypeScript checks.
 pub(crate) fn test(root: &Path) -> Result<(), String> {
-    build(root)?;
-    sizes(root)?;
+    build(root, None)?;
+    build_four_calls(root)?;
+    sizes(root, None)?;
     let emulator = Emulator::start(root)?;
     let bindings = root.join("bindings");
     let env = [

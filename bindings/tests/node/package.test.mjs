@@ -413,3 +413,43 @@ test('the plain ES module build runs when the wasm is handed over (as on edge ru
   const vault = await edge.vaults.create({ display_name: unique('edge') });
   assert.equal((await edge.vaults.retrieve(vault.id)).id, vault.id);
 });
+
+test('a build with some resource groups left out runs their calls and refuses the others', async () => {
+  // The four-call variant (`cargo xtask wasm` builds it with the cargo features environments,
+  // files and sessions only) through its plain ES module build.
+  const { readFile } = await import('node:fs/promises');
+  const variant = await import('../../pkg-four-calls/web/index.js');
+  const wasm = new URL('../../pkg-four-calls/web/managed_agents_wasm_bg.wasm', import.meta.url);
+  await variant.init({ module_or_path: await WebAssembly.compile(await readFile(wasm)) });
+  const small = new variant.ManagedAgents({ apiKey, baseURL });
+
+  const env = await small.environments.create({ name: unique('four-calls') });
+  assert.ok((await collect(small.environments.list())).some((listed) => listed.id === env.id));
+  const file = await small.files.upload({ file: new Uint8Array([1, 2, 3]), filename: 'a.bin' });
+  assert.equal(file.size_bytes, 3);
+  assert.equal((await small.files.retrieveMetadata(file.id)).id, file.id);
+  const agent = await client.agents.create({ name: unique('agent'), model: 'claude-opus-4-7' });
+  const session = await client.sessions.create({ agent: agent.id, environment_id: env.id });
+  assert.deepEqual(await collect(small.sessions.resources.list(session.id)), []);
+  assert.equal((await small.sessions.retrieve(session.id)).id, session.id);
+
+  const refused = async (call, group, feature) => {
+    await assert.rejects(call, (error) => {
+      assert.ok(error instanceof variant.ManagedAgentsError, String(error));
+      assert.equal(error.kind, 'unavailable');
+      assert.match(error.message, new RegExp(`\`${group}\` is not in this build`));
+      assert.match(error.message, new RegExp(`cargo feature \`${feature}\``));
+      return true;
+    });
+  };
+  const name = unique('never-sent');
+  await refused(small.agents.create({ name, model: 'claude-opus-4-7' }), 'agents', 'agents');
+  await refused(small.agents.retrieve(agent.id), 'agents', 'agents');
+  await refused(collect(small.agents.list()), 'agents', 'agents');
+  await refused(small.vaults.create({ display_name: 'v' }), 'vaults', 'vaults');
+  await refused(collect(small.vaults.list()), 'vaults', 'vaults');
+  await refused(small.memoryStores.create({ name: 'm' }), 'memoryStores', 'memory-stores');
+  await refused(collect(small.memoryStores.list()), 'memoryStores', 'memory-stores');
+  // Nothing was sent for the refused calls.
+  assert.ok(!(await collect(client.agents.list())).some((listed) => listed.name === name));
+});
