@@ -4,17 +4,7 @@
 //! every operation. Each resource group is compiled in only with its cargo feature.
 
 // With a group left out, helpers only its calls use are unused.
-#![cfg_attr(
-    not(all(
-        feature = "environments",
-        feature = "sessions",
-        feature = "files",
-        feature = "agents",
-        feature = "vaults",
-        feature = "memory-stores"
-    )),
-    allow(dead_code, unused_imports, unused_macros)
-)]
+#![cfg_attr(groups_left_out, allow(dead_code, unused_imports, unused_macros))]
 
 use managed_agents_client::{RawRequest, RequestOptions};
 use managed_agents_types as types;
@@ -127,16 +117,9 @@ const GROUPS: &[(&str, &str, bool)] = &[
 
 /// The error of a call to `group` when that group was left out of this build.
 pub(crate) fn unavailable(group: &str) -> Option<BindingError> {
-    // Lets the default build, where every group is in, leave this out entirely.
-    const EVERY_GROUP: bool = cfg!(all(
-        feature = "environments",
-        feature = "sessions",
-        feature = "files",
-        feature = "agents",
-        feature = "vaults",
-        feature = "memory-stores"
-    ));
-    if EVERY_GROUP {
+    // Lets the default build, where every group is in, leave this out entirely
+    // (`groups_left_out` is set by `build.rs`).
+    if cfg!(not(groups_left_out)) {
         return None;
     }
     GROUPS

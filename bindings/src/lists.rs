@@ -4,14 +4,7 @@
 
 // With a group left out, the query fields and helpers only its list uses are unused.
 #![cfg_attr(
-    not(all(
-        feature = "environments",
-        feature = "sessions",
-        feature = "files",
-        feature = "agents",
-        feature = "vaults",
-        feature = "memory-stores"
-    )),
+    groups_left_out,
     allow(dead_code, unused_imports, unused_variables, unreachable_code)
 )]
 
