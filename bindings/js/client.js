@@ -97,14 +97,53 @@ function string(value, name) {
   return value;
 }
 
-/** The JSON text of `value`, or `undefined` if it is absent. */
+/** The JSON text of `value`, an object of named fields, or `undefined` if it is absent. An
+ * array or any other value is refused: its items would otherwise be taken as fields by
+ * position. */
 function text(value, name) {
   if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(name, `must be an object, not ${kindOf(value)}`);
+  }
   try {
     return JSON.stringify(value);
   } catch (thrown) {
     throw invalid(name, `cannot be encoded as JSON (${thrown.message})`);
   }
+}
+
+/** The options a client takes; any other is refused, so that a misspelling (`baseUrl`) never
+ * sends the key elsewhere silently. */
+const CLIENT_OPTIONS = [
+  'apiKey',
+  'authToken',
+  'baseURL',
+  'maxRetries',
+  'timeout',
+  'defaultHeaders',
+  'betas',
+  'dangerouslyAllowBrowser',
+];
+
+/** The options a call takes. */
+const CALL_OPTIONS = ['timeout', 'maxRetries', 'headers', 'betas'];
+
+/** Refuses the keys of the options object `options` (named `name`) outside `known`. */
+function onlyOptions(options, known, name) {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalid(name, `must be an object, not ${kindOf(options)}`);
+  }
+  const extra = Object.keys(options).find((key) => !known.includes(key));
+  if (extra !== undefined) {
+    throw invalid(name, `\`${extra}\` is not an option of this package (it takes ${known.join(', ')})`);
+  }
+}
+
+/** The JSON text of per-call `options`, checked. */
+function callOptions(options) {
+  onlyOptions(options, CALL_OPTIONS, 'options');
+  return text(options, 'options');
 }
 
 /** Refuses the fields of `params` outside `known`, which the call would otherwise drop. */
@@ -134,6 +173,8 @@ export function makeClient(loadWasm) {
     #ready;
 
     constructor(options = {}) {
+      onlyOptions(options, CLIENT_OPTIONS, 'options');
+      options ??= {};
       const env = (typeof process !== 'undefined' && process.env) || {};
       const apiKey = options.apiKey !== undefined ? options.apiKey : env.ANTHROPIC_API_KEY;
       const authToken = options.authToken !== undefined ? options.authToken : env.ANTHROPIC_AUTH_TOKEN;
@@ -182,7 +223,7 @@ export function makeClient(loadWasm) {
         string(id, ID_FIELDS[group]),
         string(sessionId, 'session_id'),
         text(params, 'params'),
-        text(options, 'options'),
+        callOptions(options),
       ];
       const wasm = await this.#ready;
       try {
@@ -194,7 +235,7 @@ export function makeClient(loadWasm) {
 
     /** @internal Uploads a Blob. */
     async _upload(filename, mimeType, blob, options) {
-      const args = [string(filename, 'filename') ?? '', string(mimeType, 'mimeType'), blob, text(options, 'options')];
+      const args = [string(filename, 'filename') ?? '', string(mimeType, 'mimeType'), blob, callOptions(options)];
       const wasm = await this.#ready;
       try {
         return JSON.parse(await wasm.upload(...args));
@@ -205,18 +246,12 @@ export function makeClient(loadWasm) {
 
     /** @internal Downloads a file's bytes. */
     async _download(id, options) {
-      const args = [string(id, 'file_id'), text(options, 'options')];
+      const args = [string(id, 'file_id'), callOptions(options)];
       const wasm = await this.#ready;
-      let response;
       try {
-        response = await wasm.download(...args);
+        return await wasm.download(...args);
       } catch (thrown) {
         throw toError(thrown);
-      }
-      try {
-        return new Uint8Array(await response.arrayBuffer());
-      } catch (thrown) {
-        throw new APIConnectionError(`reading the download failed: ${thrown}`, 'connection');
       }
     }
 
@@ -225,7 +260,7 @@ export function makeClient(loadWasm) {
       const ready = this.#ready;
       return {
         async *[Symbol.asyncIterator]() {
-          const args = [string(sessionId, 'session_id'), text(params, 'params'), text(options, 'options')];
+          const args = [string(sessionId, 'session_id'), text(params, 'params'), callOptions(options)];
           const wasm = await ready;
           let stream;
           try {

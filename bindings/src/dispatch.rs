@@ -39,6 +39,10 @@ impl Call<'_> {
         let json = self
             .params
             .ok_or_else(|| BindingError::argument("params", "this call needs parameters"))?;
+        // An array would decode into a struct by position; only named fields are taken.
+        if !json.trim_start().starts_with('{') {
+            return Err(BindingError::argument("params", "must be an object"));
+        }
         decode_json(json.as_bytes())
             .map_err(|error| BindingError::argument(format!("params{}", error.path), error.message))
     }

@@ -115,6 +115,8 @@ fn client_kind(error: &ClientError, fields: &Object) -> &'static str {
 fn full_message(error: &BindingError) -> String {
     let mut message = error.to_string();
     let mut source = match error {
+        // An API error's summary already holds the server's message.
+        BindingError::Client(ClientError::Api(_)) => None,
         BindingError::Client(error) => error.source(),
         BindingError::Argument { .. } | BindingError::Unavailable { .. } => None,
     };

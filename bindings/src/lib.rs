@@ -108,8 +108,9 @@ impl WasmClient {
         files::upload(self.client.clone(), filename, mime_type, content, options)
     }
 
-    /// Starts downloading a file; resolves to the `Response` once its head has arrived, for the
-    /// JS glue to read as bytes.
+    /// Downloads a file; resolves to its bytes as a `Uint8Array` over a JavaScript
+    /// `ArrayBuffer` (the content never enters wasm memory). Each wait for the body is bounded
+    /// by the attempt's timeout.
     pub fn download(&self, id: Option<String>, options: Option<String>) -> js_sys::Promise {
         files::download(self.client.clone(), id, options)
     }
@@ -209,7 +210,12 @@ mod files {
                 .download(&id)
                 .await
                 .map_err(|error| into_js(BindingError::Client(error)))?;
-            Ok(download.body.into_response().into())
+            let buffer = download
+                .body
+                .array_buffer()
+                .await
+                .map_err(|error| into_js(BindingError::Client(error.into())))?;
+            Ok(js_sys::Uint8Array::new(&buffer).into())
         })
     }
 }

@@ -15,7 +15,7 @@ const BROWSER_ACCESS_HEADER: &str = "anthropic-dangerous-direct-browser-access";
 
 /// The options of `new ManagedAgents({...})`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct ClientOptions {
     api_key: Option<String>,
     auth_token: Option<String>,
@@ -79,7 +79,7 @@ impl ClientOptions {
 
 /// The per-call options (the official SDK's `RequestOptions` subset that applies here).
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CallOptions {
     /// Milliseconds per attempt.
     timeout: Option<f64>,

@@ -60,13 +60,54 @@ export type Networking =
       [k: string]: unknown | undefined;
     };
 export type EnvironmentScope = "organization" | "account" | (string & {});
-export type EnvironmentConfigUpdate =
+export type EnvironmentConfigParams =
+  | {
+      type: "cloud";
+      /**
+       * The egress policy; `unrestricted` when unset.
+       */
+      networking?: NetworkingParams | null;
+      /**
+       * Packages installed in the container.
+       */
+      packages?: Packages | null;
+    }
+  | {
+      type: "self_hosted";
+    };
+export type NetworkingParams =
+  | {
+      type: "unrestricted";
+    }
+  | {
+      type: "limited";
+      /**
+       * Hosts the container may reach.
+       */
+      allowed_hosts?: string[] | null;
+      /**
+       * Whether package registries are reachable (false when unset). Packages need it.
+       */
+      allow_package_managers?: boolean | null;
+      /**
+       * Whether the agent's MCP servers are reachable (false when unset).
+       */
+      allow_mcp_servers?: boolean | null;
+    }
+  | {
+      type: "package_managers_and_custom";
+      /**
+       * Hosts the container may reach besides the package registries.
+       */
+      allowed_hosts?: string[] | null;
+    };
+export type EnvironmentConfigUpdateParams =
   | {
       type: "cloud";
       /**
        * A new egress policy.
        */
-      networking?: Networking | null;
+      networking?: NetworkingParams | null;
       /**
        * New package lists, replacing the stored ones.
        */
@@ -74,12 +115,6 @@ export type EnvironmentConfigUpdate =
     }
   | {
       type: "self_hosted";
-    }
-  | {
-      type: string;
-      networking?: never;
-      packages?: never;
-      [k: string]: unknown | undefined;
     };
 /**
  * An ID; well-formed values start with `agent_`.
@@ -163,6 +198,61 @@ export type McpServer =
  * object form.
  */
 export type ModelParam = string | ModelConfig;
+export type McpServerParams = {
+  type: "url";
+  /**
+   * The server's name, unique within the agent; `mcp_toolset` tools refer to it.
+   */
+  name: string;
+  /**
+   * The server's URL.
+   */
+  url: string;
+};
+export type ToolParams =
+  | {
+      type: "agent_toolset_20260401";
+      /**
+       * The setting for tools not named in `configs`.
+       */
+      default_config?: ToolDefaultConfig | null;
+      /**
+       * Settings for named tools.
+       */
+      configs?: ToolConfig[] | null;
+    }
+  | {
+      type: "mcp_toolset";
+      /**
+       * The `name` of an entry in the agent's `mcp_servers`.
+       */
+      mcp_server_name: string;
+      /**
+       * The setting for tools not named in `configs`.
+       */
+      default_config?: ToolDefaultConfig | null;
+      /**
+       * Settings for named tools.
+       */
+      configs?: ToolConfig[] | null;
+    }
+  | {
+      type: "custom";
+      /**
+       * The tool's name.
+       */
+      name: string;
+      /**
+       * What the tool does, for the model.
+       */
+      description: string;
+      /**
+       * The JSON Schema of the tool's input.
+       */
+      input_schema: {
+        [k: string]: unknown | undefined;
+      };
+    };
 /**
  * An ID; well-formed values start with `vlt_`.
  */
@@ -345,7 +435,7 @@ export type ResourceParams =
       /**
        * What to check out; the default branch when unset or null.
        */
-      checkout?: Checkout | null;
+      checkout?: CheckoutParams | null;
     }
   | {
       type: "memory_store";
@@ -361,18 +451,21 @@ export type ResourceParams =
        * Instructions for the agent on using the store: at most 4096 characters.
        */
       instructions?: string | null;
+    };
+export type CheckoutParams =
+  | {
+      type: "branch";
+      /**
+       * The branch name.
+       */
+      name: string;
     }
   | {
-      type: string;
-      file_id?: never;
-      mount_path?: never;
-      url?: never;
-      authorization_token?: never;
-      checkout?: never;
-      memory_store_id?: never;
-      access?: never;
-      instructions?: never;
-      [k: string]: unknown | undefined;
+      type: "commit";
+      /**
+       * The full 40-character SHA.
+       */
+      sha: string;
     };
 export type FileScope =
   | {
@@ -493,7 +586,7 @@ export interface EnvironmentCreateParams {
   /**
    * The container configuration; a cloud container with unrestricted networking when unset.
    */
-  config?: EnvironmentConfig | null;
+  config?: EnvironmentConfigParams | null;
   /**
    * A description of at most 1024 characters.
    */
@@ -525,7 +618,7 @@ export interface EnvironmentUpdateParams {
   /**
    * A partial configuration: omitted inner fields keep their values; `type` cannot change.
    */
-  config?: EnvironmentConfigUpdate | null;
+  config?: EnvironmentConfigUpdateParams | null;
   /**
    * A metadata patch: a key set to `null` or `""` is deleted, others are upserted.
    */
@@ -700,11 +793,11 @@ export interface AgentCreateParams {
   /**
    * At most 20 MCP servers with unique names, each used by an `mcp_toolset`.
    */
-  mcp_servers?: McpServer[] | null;
+  mcp_servers?: McpServerParams[] | null;
   /**
    * At most 128 tools.
    */
-  tools?: Tool[] | null;
+  tools?: ToolParams[] | null;
   /**
    * Metadata to store.
    */
@@ -739,11 +832,11 @@ export interface AgentUpdateParams {
   /**
    * New MCP servers, replacing the stored list.
    */
-  mcp_servers?: McpServer[] | null;
+  mcp_servers?: McpServerParams[] | null;
   /**
    * New tools, replacing the stored list.
    */
-  tools?: Tool[] | null;
+  tools?: ToolParams[] | null;
   /**
    * A metadata patch.
    */
@@ -1287,11 +1380,11 @@ export interface FileObject {
   /**
    * The session the file belongs to, or null.
    */
-  scope: FileScope | null;
+  scope?: FileScope | null;
   /**
    * When the file expires, or null.
    */
-  expires_at: string | null;
+  expires_at?: string | null;
 }
 /**
  * One page of a list: the superset of both envelopes.

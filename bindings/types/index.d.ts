@@ -94,7 +94,12 @@ export interface DeletableResource<T, Create, Update, List>
 
 /** The resources mounted into a session. */
 export interface SessionResources {
-  add(sessionID: string, params: Api.ResourceParams, options?: RequestOptions): Promise<Api.SessionResource>;
+  /** Only file resources can be added to a running session. */
+  add(
+    sessionID: string,
+    params: Extract<Api.ResourceParams, { type: "file" }>,
+    options?: RequestOptions,
+  ): Promise<Api.SessionResource>;
   retrieve(resourceID: string, params: { session_id: string }, options?: RequestOptions): Promise<Api.SessionResource>;
   update(
     resourceID: string,

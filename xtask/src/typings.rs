@@ -48,10 +48,15 @@ fn merged_schema() -> Result<Value, String> {
         let Value::Object(mut root) = schema.to_value() else {
             return Err(format!("the schema of {name} is not an object"));
         };
-        if let Some(Value::Object(defs)) = root.remove("$defs") {
-            for (key, definition) in defs {
-                insert_definition(&mut definitions, key, definition)?;
-            }
+        let mut defs = match root.remove("$defs") {
+            Some(Value::Object(defs)) => defs,
+            _ => Map::new(),
+        };
+        if name.ends_with("Params") {
+            close_request(&mut root, &mut defs);
+        }
+        for (key, definition) in defs {
+            insert_definition(&mut definitions, key, definition)?;
         }
         for keyword in ["$schema", "$comment", "title"] {
             root.remove(keyword);
@@ -71,6 +76,117 @@ fn merged_schema() -> Result<Value, String> {
     });
     adjust(&mut merged);
     Ok(merged)
+}
+
+/// Closes the tagged unions of a request body (the root `root` of a `…Params` schema and its
+/// definitions `defs`): the server refuses a kind it does not know, so the request typings have
+/// no unknown branch and a misspelled `type` or field fails to compile. A shared definition
+/// that changes, or that refers to one that changes, is renamed `<Name>Params`, since the
+/// response typings keep the open form under the plain name.
+fn close_request(root: &mut Map<String, Value>, defs: &mut Map<String, Value>) {
+    let mut closed: Vec<String> = Vec::new();
+    for (key, definition) in defs.iter_mut() {
+        if drop_unknown_branches(definition) && !key.ends_with("Params") {
+            closed.push(key.clone());
+        }
+    }
+    let mut root_value = Value::Object(std::mem::take(root));
+    drop_unknown_branches(&mut root_value);
+    // A definition that refers to a renamed one is renamed too, until nothing changes.
+    loop {
+        let before = closed.len();
+        for (key, definition) in defs.iter() {
+            if !key.ends_with("Params")
+                && !closed.contains(key)
+                && closed.iter().any(|name| refers_to(definition, name))
+            {
+                closed.push(key.clone());
+            }
+        }
+        if closed.len() == before {
+            break;
+        }
+    }
+    let renamed = |name: &str| format!("{name}Params");
+    for name in &closed {
+        if let Some(definition) = defs.remove(name) {
+            defs.insert(renamed(name), definition);
+        }
+    }
+    for value in defs.values_mut().chain(std::iter::once(&mut root_value)) {
+        rename_references(value, &|name| {
+            closed
+                .iter()
+                .any(|closed| closed == name)
+                .then(|| renamed(name))
+        });
+    }
+    if let Value::Object(object) = root_value {
+        *root = object;
+    }
+}
+
+/// Removes, recursively, the unknown branch (a `type` with a `not`) of every `oneOf`; answers
+/// whether anything was removed.
+fn drop_unknown_branches(value: &mut Value) -> bool {
+    let mut changed = false;
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(branches)) = object.get_mut("oneOf") {
+                let count = branches.len();
+                branches.retain(|branch| branch.pointer("/properties/type/not").is_none());
+                changed |= branches.len() != count;
+            }
+            for child in object.values_mut() {
+                changed |= drop_unknown_branches(child);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                changed |= drop_unknown_branches(item);
+            }
+        }
+        _ => {}
+    }
+    changed
+}
+
+/// Whether `value` holds a reference to the definition `name`.
+fn refers_to(value: &Value, name: &str) -> bool {
+    match value {
+        Value::Object(object) => object.iter().any(|(key, child)| {
+            (key == "$ref" && child.as_str() == Some(&format!("#/$defs/{name}")))
+                || refers_to(child, name)
+        }),
+        Value::Array(items) => items.iter().any(|item| refers_to(item, name)),
+        _ => false,
+    }
+}
+
+/// Points every reference whose definition `rename` answers a new name for at that name.
+fn rename_references(value: &mut Value, rename: &dyn Fn(&str) -> Option<String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                let target = (key == "$ref")
+                    .then(|| {
+                        child
+                            .as_str()
+                            .and_then(|text| text.strip_prefix("#/$defs/"))
+                    })
+                    .flatten()
+                    .and_then(rename);
+                match target {
+                    Some(name) => *child = Value::String(format!("#/$defs/{name}")),
+                    None => rename_references(child, rename),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| rename_references(item, rename)),
+        _ => {}
+    }
 }
 
 /// Adds a definition, failing when two schemas define the same name differently.
@@ -334,6 +450,46 @@ mod tests {
             "export type A = string;\nexport type B = number;\n"
         );
         assert!(drop_root_interface("export type A = string;\n").is_err());
+    }
+
+    #[test]
+    fn request_unions_are_closed_under_their_own_names() {
+        let union = json!({"oneOf": [
+            {"type": "object", "properties": {"type": {"const": "cloud"}}},
+            {"type": "object", "properties": {"type": {"type": "string",
+                                                        "not": {"enum": ["cloud"]}}}}]});
+        let mut root = json!({"properties": {"config": {"$ref": "#/$defs/Holder"},
+                                              "name": {"$ref": "#/$defs/Name"}}});
+        let Value::Object(root_object) = &mut root else {
+            unreachable!()
+        };
+        let mut defs = Map::new();
+        defs.insert("Config".to_owned(), union.clone());
+        defs.insert(
+            "Holder".to_owned(),
+            json!({"properties": {"inner": {"$ref": "#/$defs/Config"}}}),
+        );
+        defs.insert("Name".to_owned(), json!({"type": "string"}));
+        close_request(root_object, &mut defs);
+
+        assert_eq!(
+            defs["ConfigParams"]["oneOf"].as_array().unwrap().len(),
+            1,
+            "the unknown branch is gone"
+        );
+        assert_eq!(
+            defs["HolderParams"]["properties"]["inner"]["$ref"],
+            "#/$defs/ConfigParams"
+        );
+        assert_eq!(
+            defs["Name"],
+            json!({"type": "string"}),
+            "unchanged, same name"
+        );
+        assert!(!defs.contains_key("Config") && !defs.contains_key("Holder"));
+        assert_eq!(root["properties"]["config"]["$ref"], "#/$defs/HolderParams");
+        assert_eq!(root["properties"]["name"]["$ref"], "#/$defs/Name");
+        assert_eq!(union["oneOf"].as_array().unwrap().len(), 2);
     }
 
     #[test]

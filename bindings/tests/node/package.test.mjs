@@ -355,6 +355,67 @@ test('connection failures and timeouts are typed errors', async () => {
   await assert.rejects(closed.vaults.retrieve('vlt_1'), APIConnectionError);
 });
 
+test('a body that stalls after the head times out, for answers and for downloads', async () => {
+  const server = createServer((request, response) => {
+    // The head and a few bytes, then nothing.
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
+    response.write(request.url.includes('/content') ? 'abcdefghij' : '{"id":"vlt_');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const stalled = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${server.address().port}` });
+  const options = { timeout: 300, maxRetries: 0 };
+  try {
+    await assert.rejects(stalled.vaults.retrieve('vlt_1', options), (error) => {
+      assert.ok(error instanceof APIConnectionTimeoutError, String(error));
+      assert.match(error.message, /stalled for 300 ms/);
+      return true;
+    });
+    await assert.rejects(stalled.files.download('file_1', options), APIConnectionTimeoutError);
+    await assert.rejects(collect(stalled.vaults.list({}, options)), APIConnectionTimeoutError);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('options and parameters of the wrong shape are refused, never dropped or read by position', async () => {
+  const refused = (call, pattern) =>
+    assert.rejects(call, (error) => {
+      assert.ok(error instanceof ValidationError, String(error));
+      assert.match(error.message, pattern);
+      return true;
+    });
+  const name = unique('by-position');
+  await refused(client.environments.create([name]), /`params`: must be an object, not an array/);
+  await refused(client.vaults.create('v'), /`params`: must be an object, not a string/);
+  await refused(client.vaults.create({ display_name: 'v' }, { timout: 5 }), /`timout` is not an option/);
+  await refused(
+    client.vaults.create({ display_name: 'v' }, { signal: new AbortController().signal }),
+    /`signal` is not an option/,
+  );
+  await refused(collect(client.vaults.list({}, [1])), /`options`: must be an object, not an array/);
+  assert.ok(!(await collect(client.environments.list())).some((env) => env.name === name));
+  assert.throws(() => new ManagedAgents({ apiKey, baseUrl: baseURL }), /`baseUrl` is not an option/);
+  assert.throws(() => new ManagedAgents([apiKey]), /must be an object, not an array/);
+
+  // A base URL that is no URL fails at once, without retrying as if the network had failed.
+  const misconfigured = new ManagedAgents({ apiKey: 'k', baseURL: 'not a url', maxRetries: 5 });
+  await assert.rejects(misconfigured.vaults.retrieve('vlt_1'), (error) => {
+    assert.ok(!(error instanceof APIConnectionError), String(error));
+    assert.match(error.message, /`not a url` is not an http:\/\/ or https:\/\/ URL/);
+    return true;
+  });
+});
+
+test('an API error says the server message once', async () => {
+  await assert.rejects(client.environments.retrieve('env_missing'), (error) => {
+    assert.ok(error instanceof NotFoundError);
+    const message = error.error.error.message;
+    assert.equal(error.message.split(message).length, 2, error.message);
+    return true;
+  });
+});
+
 test('the browser opt-in header is sent only when asked for', async () => {
   const received = [];
   const server = createServer((request, response) => {
@@ -420,7 +481,16 @@ test('a build with some resource groups left out runs their calls and refuses th
   const { readFile } = await import('node:fs/promises');
   const variant = await import('../../pkg-four-calls/web/index.js');
   const wasm = new URL('../../pkg-four-calls/web/managed_agents_wasm_bg.wasm', import.meta.url);
-  await variant.init({ module_or_path: await WebAssembly.compile(await readFile(wasm)) });
+  // A compiled module handed over as it is (wasm-bindgen itself wants it wrapped, and warns).
+  const warn = console.warn;
+  const warnings = [];
+  console.warn = (...args) => warnings.push(args.join(' '));
+  try {
+    await variant.init(await WebAssembly.compile(await readFile(wasm)));
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warnings, []);
   const small = new variant.ManagedAgents({ apiKey, baseURL });
 
   const env = await small.environments.create({ name: unique('four-calls') });

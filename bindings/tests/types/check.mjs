@@ -1,7 +1,8 @@
 // `tsc --strict` (pinned) over the package's typings: good.ts, which uses every resource,
-// must compile; bad.ts, with a deliberate type error, must not. Run by `cargo xtask wasm test`
+// must compile; each bad*.ts, with one deliberate type error, must not. Run by `cargo xtask wasm test`
 // after the package is built.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -29,15 +30,19 @@ if (good.status === 0) {
   failed += 1;
   console.log(`FAIL good.ts does not compile:\n${good.output}`);
 }
-const bad = compile('bad.ts');
-const expected = /bad\.ts\(\d+,\d+\): error TS2(322|353|769)/;
-const elsewhere = bad.output.split('\n').filter((line) => /error TS/.test(line) && !line.startsWith('bad.ts'));
-if (bad.status !== 0 && expected.test(bad.output) && elsewhere.length === 0) {
-  console.log('ok   bad.ts is rejected:');
-  console.log(bad.output.trim().replace(/^/gm, '       '));
-} else {
-  failed += 1;
-  console.log(`FAIL bad.ts was not rejected as expected (exit ${bad.status}):\n${bad.output}`);
+// Every bad*.ts holds one deliberate mistake, and each must be refused on its own.
+const badFiles = readdirSync(here).filter((name) => /^bad.*\.ts$/.test(name)).sort();
+for (const file of badFiles) {
+  const bad = compile(file);
+  const expected = new RegExp(`${file.replace('.', '\\.')}\\(\\d+,\\d+\\): error TS2(322|353|561|769|820)`);
+  const elsewhere = bad.output.split('\n').filter((line) => /error TS/.test(line) && !line.startsWith(file));
+  if (bad.status !== 0 && expected.test(bad.output) && elsewhere.length === 0) {
+    console.log(`ok   ${file} is rejected:`);
+    console.log(bad.output.trim().replace(/^/gm, '       '));
+  } else {
+    failed += 1;
+    console.log(`FAIL ${file} was not rejected as expected (exit ${bad.status}):\n${bad.output}`);
+  }
 }
-console.log(`tsc: ${2 - failed} passed, ${failed} failed`);
+console.log(`tsc: ${1 + badFiles.length - failed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -115,6 +115,7 @@ impl<T: Transport> Client<T> {
         let config = &self.inner.config;
         let max_retries = options.max_retries.unwrap_or(config.max_retries);
         let timeout = options.timeout.unwrap_or(config.timeout);
+        check_base_url(&config.base_url)?;
         let url = format!("{}{}", config.base_url, request.path_and_query());
         let envelope = match &request.body {
             Body::Multipart(params) => Some(MultipartEnvelope::new(params, &self.boundary())),
@@ -274,6 +275,28 @@ fn base_headers(config: &ClientConfig) -> Result<HeaderMap, Error> {
         headers.insert(header_name(name)?, header_value(name, value)?);
     }
     Ok(headers)
+}
+
+/// Fails unless `base_url` is an `http` or `https` URL with a host and nothing that a URL
+/// cannot hold, so that a malformed setting is a configuration error at once rather than a
+/// connection error retried with backoff.
+fn check_base_url(base_url: &str) -> Result<(), Error> {
+    let rest = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"));
+    let host = rest.and_then(|rest| rest.split(['/', '?', '#']).next());
+    let well_formed = host.is_some_and(|host| !host.is_empty())
+        && !base_url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(ConfigError(format!(
+            "the base URL `{base_url}` is not an http:// or https:// URL with a host"
+        ))
+        .into())
+    }
 }
 
 fn header_name(name: &str) -> Result<HeaderName, Error> {

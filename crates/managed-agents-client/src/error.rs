@@ -96,6 +96,14 @@ impl Error {
     }
 }
 
+/// A transport failure as the client reports it: a connection failure or a timeout keeps its
+/// kind (and so counts as retryable), anything else is [`Error::Transport`].
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        Self::from_transport(error)
+    }
+}
+
 impl From<ValidationError> for Error {
     fn from(error: ValidationError) -> Self {
         Self::Validation(error)

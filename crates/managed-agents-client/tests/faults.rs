@@ -10,7 +10,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Harness, params};
-use managed_agents_client::{Error, RequestOptions, Upload};
+use managed_agents_client::{ClientConfig, Error, NativeClient, RequestOptions, Upload};
 use managed_agents_types::files::FileUploadParams;
 use sha2::{Digest, Sha256};
 
@@ -241,4 +241,32 @@ fn stored_files_of_size(root: &std::path::Path, size: u64) -> Vec<Vec<u8>> {
         }
     }
     digests
+}
+
+#[tokio::test]
+async fn a_malformed_base_url_is_a_configuration_error_and_is_not_retried() {
+    for base_url in [
+        "not a url",
+        "",
+        "ftp://127.0.0.1",
+        "http://",
+        "http://127.0.0.1 /v",
+    ] {
+        let config = ClientConfig::with_api_key("sk-test")
+            .with_base_url(base_url)
+            .with_max_retries(5);
+        let client = NativeClient::new(config).unwrap();
+        let error = client
+            .environments()
+            .list(&Default::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{base_url}: {error:?}");
+        assert!(!error.is_retryable(), "{base_url}");
+        let message = format!("{error}: {}", std::error::Error::source(&error).unwrap());
+        assert!(
+            message.contains("is not an http:// or https:// URL"),
+            "{message}"
+        );
+    }
 }

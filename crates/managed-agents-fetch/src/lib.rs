@@ -115,7 +115,8 @@ impl Transport for FetchTransport {
             .map_err(|error| js_error(TransportErrorKind::Other, "no AbortController", &error))?;
         init.set_signal(Some(&controller.signal()));
 
-        let deadline = global::Deadline::start(request.timeout, move || controller.abort());
+        let abort = controller.clone();
+        let deadline = global::Deadline::start(request.timeout, move || abort.abort());
         let result = JsFuture::from(global::fetch(request.url, &init)).await;
         let timed_out = deadline.has_fired();
         drop(deadline);
@@ -142,7 +143,7 @@ impl Transport for FetchTransport {
         Ok(HttpResponse {
             status: response.status(),
             headers: response_headers(&response.headers()),
-            body: FetchBody::new(response),
+            body: FetchBody::new(response, controller, request.timeout),
         })
     }
 

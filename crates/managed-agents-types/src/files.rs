@@ -11,6 +11,7 @@ pub const MAX_FILE_SIZE: u64 = 500_000_000;
 
 /// A file, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = scope_and_expiry_optional)]
 pub struct FileObject {
     /// The file's ID (`file_…`).
     pub id: FileId,
@@ -35,6 +36,14 @@ pub struct FileObject {
     /// When the file expires, or null.
     #[serde(default)]
     pub expires_at: Option<Timestamp>,
+}
+
+/// Marks `scope` and `expires_at` optional in the schema: they are written as `null` here,
+/// but the API may leave them out.
+fn scope_and_expiry_optional(schema: &mut schemars::Schema) {
+    if let Some(serde_json::Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|name| name != "scope" && name != "expires_at");
+    }
 }
 
 open_union! {
