@@ -1,15 +1,18 @@
 // Prints the raw and gzip sizes of the package's web build (wasm and JS glue, bundled and
-// minified by esbuild), of the four-call variant (only the resource groups the compared calls
-// use) and of the official SDK bundled and minified for the same calls.
-// Run by `cargo xtask wasm` after the builds, as
-// `node scripts/size.mjs <package label> <variant folder> <variant label>`.
+// minified by esbuild), of each variant built with only some resource groups (the first one
+// holds the groups the compared calls use) and of the official SDK bundled and minified for the
+// same calls. Run by `cargo xtask wasm` after the builds, as
+// `node scripts/size.mjs <package label> [<variant folder> <variant label>]...`.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const TARGET_GZIP = 46 * 1024;
-const [packageLabel = 'features: all', variantFolder = 'pkg-four-calls', variantLabel = ''] =
-  process.argv.slice(2);
+const [packageLabel = 'features: all', ...variantArgs] = process.argv.slice(2);
+const variants = [];
+for (let index = 0; index + 1 < variantArgs.length; index += 2) {
+  variants.push({ folder: variantArgs[index], label: variantArgs[index + 1] });
+}
 
 // Bundles `entry`; with `folder`, its import of `../pkg/web/index.js` reads that folder instead.
 async function bundle(entry, folder) {
@@ -55,10 +58,11 @@ async function ours(title, folder) {
 console.log('same four calls (environments create + list, file upload, session resources list)');
 console.log(`  ${''.padEnd(42)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
 const full = await ours(`managed-agents-wasm package, bindings/pkg (${packageLabel})`, 'pkg');
-const variant = await ours(
-  `managed-agents-wasm four-call variant, bindings/${variantFolder} (${variantLabel})`,
-  variantFolder,
-);
+const variantSizes = [];
+for (const { folder, label } of variants) {
+  variantSizes.push(await ours(`managed-agents-wasm, bindings/${folder} (${label})`, folder));
+}
+const variant = variantSizes[0] ?? full;
 const official = await bundle(new URL('./size-official.mjs', import.meta.url).pathname);
 console.log('official TypeScript SDK');
 const theirs = row('esbuild bundle, minified, tree-shaken', official);
@@ -66,7 +70,8 @@ const theirs = row('esbuild bundle, minified, tree-shaken', official);
 const ratio = (size) => (size / theirs).toFixed(2);
 const verdict = (size) => (size <= TARGET_GZIP ? 'met' : 'NOT met');
 console.log(
-  `\npackage / official = ${ratio(full)}; four-call variant / official = ${ratio(variant)}` +
+  `\npackage / official = ${ratio(full)}; ${variants[0]?.label ?? 'package'} / official = ` +
+    `${ratio(variant)}` +
     `\ntarget: at most 46 KB gzip for the four calls: ${verdict(variant)} ` +
-    `(four-call variant ${(variant / 1024).toFixed(1)} KB)`,
+    `(${(variant / 1024).toFixed(1)} KB)`,
 );

@@ -1,8 +1,9 @@
 //! `cargo xtask wasm [--features a,b]`: builds the npm package in `bindings/pkg` for bundlers,
 //! Node and plain ES modules (all resource groups, or only the listed cargo features), optimised
-//! with the pinned `wasm-opt`; builds the "four calls" variant (only the groups the size
-//! comparison calls) into `bindings/pkg-four-calls`; and prints both sizes next to the official
-//! SDK's for the same calls. `cargo xtask wasm test` runs every wasm test against the emulator.
+//! with the pinned `wasm-opt`; builds two variants, the "four calls" one (only the groups the
+//! size comparison calls) into `bindings/pkg-four-calls` and one with no group at all (the
+//! floor) into `bindings/pkg-no-groups`; and prints every size next to the official SDK's for
+//! the same calls. `cargo xtask wasm test` runs every wasm test against the emulator.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -31,12 +32,33 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// The resource groups (cargo features of `managed-agents-wasm`) that the four calls of the size
-/// comparison use: environments create and list, a file upload, a session's resources list.
-const FOUR_CALLS_FEATURES: &str = "environments,files,sessions";
+/// A build of the module with only some resource groups, measured next to the package (only
+/// its `web/` build; not published).
+struct Variant {
+    /// The cargo features of `managed-agents-wasm` it is built with.
+    features: &'static str,
+    /// Its folder under `bindings/`.
+    folder: &'static str,
+    /// What it is, for the size table.
+    title: &'static str,
+}
 
-/// Where the four-call variant is written (only its `web/` build; not the published package).
-const FOUR_CALLS_FOLDER: &str = "pkg-four-calls";
+/// The variants `cargo xtask wasm` builds and measures: the groups the four calls of the size
+/// comparison use (environments create and list, a file upload, a session's resources list),
+/// and no group at all (the client core, the fetch transport and the bindings' glue: the
+/// floor of any build).
+const VARIANTS: &[Variant] = &[
+    Variant {
+        features: "environments,files,sessions",
+        folder: "pkg-four-calls",
+        title: "four-call variant",
+    },
+    Variant {
+        features: "",
+        folder: "pkg-no-groups",
+        title: "no resource group (floor)",
+    },
+];
 
 /// Runs `cargo xtask wasm [--features a,b] | wasm test`.
 pub(crate) fn run_command(root: &Path, args: &[String]) -> Result<(), String> {
@@ -53,7 +75,7 @@ pub(crate) fn run_command(root: &Path, args: &[String]) -> Result<(), String> {
         }
     };
     build(root, features)?;
-    build_four_calls(root)?;
+    build_variants(root)?;
     sizes(root, features)
 }
 
@@ -234,18 +256,23 @@ pub(crate) fn build(root: &Path, features: Option<&str>) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the web build of the four-call variant (only [`FOUR_CALLS_FEATURES`]) into
-/// `bindings/pkg-four-calls/web`, optimised like the package, for the size comparison.
-fn build_four_calls(root: &Path) -> Result<(), String> {
-    let wasm = compile(root, Some(FOUR_CALLS_FEATURES))?;
-    let folder = root.join("bindings").join(FOUR_CALLS_FOLDER);
-    remove(&folder)?;
-    bind(root, &wasm, ("web", "web.js", "js"), &folder.join("web"))?;
-    write(
-        &folder.join("package.json"),
-        "{\n  \"type\": \"module\"\n}\n",
-    )?;
-    println!("wrote bindings/{FOUR_CALLS_FOLDER}/web (only `{FOUR_CALLS_FEATURES}`)");
+/// Builds the web build of every [`VARIANTS`] entry into `bindings/<folder>/web`, optimised
+/// like the package, for the size comparison.
+fn build_variants(root: &Path) -> Result<(), String> {
+    for variant in VARIANTS {
+        let wasm = compile(root, Some(variant.features))?;
+        let folder = root.join("bindings").join(variant.folder);
+        remove(&folder)?;
+        bind(root, &wasm, ("web", "web.js", "js"), &folder.join("web"))?;
+        write(
+            &folder.join("package.json"),
+            "{\n  \"type\": \"module\"\n}\n",
+        )?;
+        println!(
+            "wrote bindings/{}/web ({}, features `{}`)",
+            variant.folder, variant.title, variant.features
+        );
+    }
     Ok(())
 }
 
@@ -285,16 +312,27 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|error| format!("{}: {error}", path.display()))
 }
 
-/// Prints the raw and gzip sizes of the package (the web build, built with `features`), of the
-/// four-call variant and of the official SDK bundled for the same calls.
+/// Prints the raw and gzip sizes of the package (the web build, built with `features`), of
+/// each variant and of the official SDK bundled for the same calls.
 fn sizes(root: &Path, features: Option<&str>) -> Result<(), String> {
-    let package = format!("features: {}", features.unwrap_or("all"));
-    let variant = format!("features: {FOUR_CALLS_FEATURES}");
-    run(
-        &root.join("bindings"),
-        "node",
-        &["scripts/size.mjs", &package, FOUR_CALLS_FOLDER, &variant],
-    )
+    let mut args = vec![
+        "scripts/size.mjs".to_owned(),
+        format!("features: {}", features.unwrap_or("all")),
+    ];
+    for variant in VARIANTS {
+        args.push(variant.folder.to_owned());
+        args.push(format!(
+            "{}, features: {}",
+            variant.title,
+            if variant.features.is_empty() {
+                "none"
+            } else {
+                variant.features
+            }
+        ));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(&root.join("bindings"), "node", &args)
 }
 
 /// The emulator, started on a free port of 127.0.0.1 and stopped when dropped.
@@ -359,7 +397,7 @@ impl Drop for Emulator {
 /// Node, the headless Chromium test and the TypeScript checks.
 pub(crate) fn test(root: &Path) -> Result<(), String> {
     build(root, None)?;
-    build_four_calls(root)?;
+    build_variants(root)?;
     sizes(root, None)?;
     let emulator = Emulator::start(root)?;
     let bindings = root.join("bindings");
