@@ -1,6 +1,7 @@
 //! The command line, as clap parses it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -35,12 +36,43 @@ pub(crate) struct GlobalArgs {
     /// The API's base URL (overrides ANTHROPIC_BASE_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
-    /// Retries per request (default 2).
-    #[arg(long, global = true, value_name = "N")]
+    /// Retries per request (default 2, at most 100).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(..=i64::from(MAX_RETRIES))
+    )]
     pub(crate) max_retries: Option<u32>,
-    /// Seconds each attempt may take (default 600).
-    #[arg(long, global = true, value_name = "SECONDS")]
-    pub(crate) timeout: Option<f64>,
+    /// Seconds each attempt may take (default 600; from 0.001 to 86400).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// The most retries `--max-retries` takes: with backoff capped at a few seconds, more would
+/// keep a failing command going for hours.
+pub(crate) const MAX_RETRIES: u32 = 100;
+
+/// The shortest `--timeout`, in seconds: one millisecond, so that the duration is never zero.
+pub(crate) const MIN_TIMEOUT_SECONDS: f64 = 0.001;
+
+/// The longest `--timeout`, in seconds: one day.
+pub(crate) const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
+
+/// Reads `--timeout`: a finite number of seconds from one millisecond to one day, so that the
+/// duration is always representable and a request can succeed at all.
+pub(crate) fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(MIN_TIMEOUT_SECONDS..=MAX_TIMEOUT_SECONDS).contains(&seconds) {
+        return Err(format!(
+            "`{text}` must be a number of seconds from {MIN_TIMEOUT_SECONDS} to \
+             {MAX_TIMEOUT_SECONDS}"
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// The subcommands.
@@ -105,8 +137,8 @@ pub(crate) struct ListArgs {
     /// Stop after this many items (default: all).
     #[arg(long)]
     pub(crate) max_items: Option<usize>,
-    /// Page size asked of the server.
-    #[arg(long)]
+    /// Page size asked of the server (1 to 1000; some lists take at most 100).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub(crate) page_size: Option<u32>,
 }
 

@@ -1,7 +1,6 @@
 //! Where commands are sent: the real API from the environment, or the embedded emulator.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use managed_agents_client::{ClientConfig, NativeClient};
 use managed_agents_emulator::{Emulator, EmulatorConfig, RunningEmulator};
@@ -78,8 +77,8 @@ fn tuned(mut config: ClientConfig, global: &GlobalArgs) -> ClientConfig {
     if let Some(retries) = global.max_retries {
         config = config.with_max_retries(retries);
     }
-    if let Some(seconds) = global.timeout {
-        config = config.with_timeout(Duration::from_secs_f64(seconds));
+    if let Some(timeout) = global.timeout {
+        config = config.with_timeout(timeout);
     }
     config
 }

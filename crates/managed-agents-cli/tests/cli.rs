@@ -649,3 +649,37 @@ async fn quickstart_passes_every_step() {
         "a token reached the transcript:\n{stdout}"
     );
 }
+
+/// Runs the binary with no environment at all and returns its exit code and stderr.
+fn run_bare(args: &[&str]) -> (Option<i32>, String) {
+    let output = std::process::Command::new(BINARY)
+        .args(args)
+        .env_clear()
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn numeric_flags_out_of_range_are_usage_errors() {
+    for value in ["1e30", "NaN", "inf", "-inf", "0", "-1", "0.0000001", "soon"] {
+        let flag = format!("--timeout={value}");
+        let (code, stderr) = run_bare(&[&flag, "environments", "list"]);
+        assert_eq!(code, Some(2), "--timeout {value}: {stderr}");
+        assert!(stderr.contains("--timeout"), "--timeout {value}: {stderr}");
+        assert!(!stderr.contains("panicked"), "--timeout {value}: {stderr}");
+    }
+    let (code, stderr) = run_bare(&["--max-retries", "100000", "environments", "list"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--max-retries"), "{stderr}");
+    let (code, stderr) = run_bare(&["environments", "list", "--page-size", "0"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--page-size"), "{stderr}");
+    // A sane value gets past parsing (and stops at the missing credentials).
+    let (code, stderr) = run_bare(&["--timeout", "2.5", "environments", "list"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("ANTHROPIC_API_KEY"), "{stderr}");
+}
