@@ -139,28 +139,37 @@ pub(crate) fn file_resource(spec: &str) -> Result<ResourceParams, CliError> {
     }))
 }
 
-/// `URL`, `URL@BRANCH` or `URL#SHA`, optionally followed by `=/mount/path`.
+/// `URL`, `URL@BRANCH` or `URL#SHA`, optionally followed by `=/mount/path`. The suffixes are
+/// looked for only in the URL's path, after its host; a URL carrying credentials
+/// (`https://user:token@github.com/…`) is refused without repeating it.
 pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<ResourceParams, CliError> {
-    let (reference, mount_path) = match spec.split_once('=') {
-        Some((reference, path)) => (reference, Some(path.to_owned())),
-        None => (spec, None),
+    let path_start = url_path_start(spec);
+    if spec[..path_start].contains('@') {
+        return Err(CliError::usage(
+            "--repo: the repository URL carries credentials (user info before the host); give \
+             the bare URL and pass the token with --token-env or --token-stdin",
+        ));
+    }
+    let (path, mount_path) = match spec[path_start..].split_once('=') {
+        Some((path, mount_path)) => (path, Some(mount_path.to_owned())),
+        None => (&spec[path_start..], None),
     };
-    let (url, checkout) = if let Some((url, sha)) = reference.split_once('#') {
-        (
-            url,
+    let reference = &spec[..path_start + path.len()];
+    let suffix = path.find(['#', '@']).map(|index| path_start + index);
+    let (url, checkout) = match suffix {
+        Some(index) if reference[index..].starts_with('#') => (
+            &reference[..index],
             Some(Checkout::Commit(CommitCheckout {
-                sha: sha.to_owned(),
+                sha: reference[index + 1..].to_owned(),
             })),
-        )
-    } else if let Some((url, branch)) = reference.rsplit_once('@') {
-        (
-            url,
+        ),
+        Some(index) => (
+            &reference[..index],
             Some(Checkout::Branch(BranchCheckout {
-                name: branch.to_owned(),
+                name: reference[index + 1..].to_owned(),
             })),
-        )
-    } else {
-        (reference, None)
+        ),
+        None => (reference, None),
     };
     Ok(ResourceParams::GithubRepository(
         GithubRepositoryResourceParams {
@@ -170,6 +179,15 @@ pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<Resource
             checkout,
         },
     ))
+}
+
+/// Where a URL's path begins: after `scheme://` and the authority (host, and user info when
+/// present), or after the first segment when there is no scheme.
+fn url_path_start(url: &str) -> usize {
+    let authority_start = url.find("://").map_or(0, |index| index + 3);
+    url[authority_start..]
+        .find('/')
+        .map_or(url.len(), |index| authority_start + index)
 }
 
 /// `ID` or `ID:read_only` / `ID:read_write`.
@@ -309,6 +327,52 @@ mod tests {
                 name: "main".into()
             }))
         );
+    }
+
+    #[test]
+    fn repository_suffixes_are_read_after_the_host() {
+        let token = Secret::new("t");
+        let parse = |spec| {
+            let ResourceParams::GithubRepository(repository) =
+                repository_resource(spec, &token).unwrap()
+            else {
+                panic!()
+            };
+            repository
+        };
+        let commit = parse("https://github.com/o/r#abc123=/src");
+        assert_eq!(commit.url, "https://github.com/o/r");
+        assert_eq!(
+            commit.checkout,
+            Some(Checkout::Commit(CommitCheckout {
+                sha: "abc123".into()
+            }))
+        );
+        assert_eq!(commit.mount_path.as_deref(), Some("/src"));
+        let branch = parse("https://github.com/o/r@feature/x@y");
+        assert_eq!(branch.url, "https://github.com/o/r");
+        assert_eq!(
+            branch.checkout,
+            Some(Checkout::Branch(BranchCheckout {
+                name: "feature/x@y".into()
+            }))
+        );
+        let bare = parse("https://github.com/o/r");
+        assert_eq!(
+            (bare.url.as_str(), bare.checkout),
+            ("https://github.com/o/r", None)
+        );
+
+        for spec in [
+            "https://x-access-token:ghp_SECRET@github.com/o/r",
+            "https://x-access-token:ghp_SECRET@github.com/o/r@main",
+            "https://ghp_SECRET@github.com",
+            "ghp_SECRET@github.com/o/r",
+        ] {
+            let error = repository_resource(spec, &token).unwrap_err().to_string();
+            assert!(!error.contains("SECRET"), "{error}");
+            assert!(error.contains("--token-env"), "{error}");
+        }
     }
 
     #[test]

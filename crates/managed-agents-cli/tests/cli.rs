@@ -683,3 +683,42 @@ fn numeric_flags_out_of_range_are_usage_errors() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("ANTHROPIC_API_KEY"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_in_a_repository_url_are_refused_unprinted() {
+    let mut harness = Harness::start().await;
+    let secret = "ghp_SECRETinurl0123456789";
+    for repo in [
+        format!("https://x-access-token:{secret}@github.com/owner/repo"),
+        format!("https://x-access-token:{secret}@github.com/owner/repo@main=/src"),
+        format!("https://{secret}@github.com/owner/repo#abc"),
+    ] {
+        let stderr = harness
+            .fails(
+                &[
+                    "sessions",
+                    "create",
+                    "--agent",
+                    "agent_1",
+                    "--environment",
+                    "env_1",
+                    "--repo",
+                    &repo,
+                ],
+                None,
+                2,
+            )
+            .await;
+        assert!(
+            stderr.contains("--repo") && stderr.contains("--token-env"),
+            "{stderr}"
+        );
+    }
+    for text in &harness.outputs {
+        assert!(
+            !text.contains(secret),
+            "a secret reached the output:\n{text}"
+        );
+    }
+    harness.assert_no_secret_leaked();
+}

@@ -151,8 +151,18 @@ pub fn check_mime_type(mime_type: &str) -> Result<(), String> {
 
 /// Checks a GitHub repository URL (`https://github.com/<owner>/<repo>`) and returns the
 /// repository name.
+/// The message never repeats credentials embedded in the URL (see [`mask_userinfo`]).
 pub fn check_github_url(url: &str) -> Result<&str, String> {
-    let message = || format!("must look like `https://github.com/<owner>/<repo>`, got `{url}`");
+    let message = || {
+        let shown = mask_userinfo(url);
+        if shown != url {
+            return format!(
+                "must look like `https://github.com/<owner>/<repo>` and carry no credentials \
+                 (the token goes in `authorization_token`), got `{shown}`"
+            );
+        }
+        format!("must look like `https://github.com/<owner>/<repo>`, got `{url}`")
+    };
     let rest = url
         .strip_prefix("https://github.com/")
         .ok_or_else(message)?;
@@ -170,6 +180,19 @@ pub fn check_github_url(url: &str) -> Result<&str, String> {
         return Err(message());
     }
     Ok(repo.strip_suffix(".git").unwrap_or(repo))
+}
+
+/// The URL with the user-info part of its authority (`user:password@` before the host)
+/// replaced by `***@`, so that it can be shown in a message; other URLs come back unchanged.
+/// Without a `scheme://`, the text up to the first `/` is taken as the authority.
+pub fn mask_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |index| index + 3);
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &rest[at..]).into(),
+        None => url.into(),
+    }
 }
 
 /// Collects field errors while a body is walked.
@@ -814,5 +837,29 @@ mod tests {
         ] {
             assert!(check_github_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn credentials_in_urls_are_never_repeated() {
+        let secret = "ghp_SECRET0123";
+        for url in [
+            format!("https://x-access-token:{secret}@github.com/owner/repo"),
+            format!("https://{secret}@github.com/owner/repo"),
+            format!("https://user:{secret}@github.com/owner/repo@main"),
+            format!("https://a@b:{secret}@github.com"),
+            format!("x-access-token:{secret}@github.com/owner/repo"),
+        ] {
+            let message = check_github_url(&url).unwrap_err();
+            assert!(!message.contains(secret), "{message}");
+            assert!(message.contains("***@github.com"), "{message}");
+        }
+        assert_eq!(
+            mask_userinfo("https://u:p@github.com/o/r?x=a@b"),
+            "https://***@github.com/o/r?x=a@b"
+        );
+        assert_eq!(
+            mask_userinfo("https://github.com/o/r@main"),
+            "https://github.com/o/r@main"
+        );
     }
 }
