@@ -30,8 +30,16 @@ pub(crate) struct GlobalArgs {
     /// Print JSON instead of tables.
     #[arg(long, global = true)]
     pub(crate) json: bool,
-    /// Use the embedded emulator, keeping its state in DIR (default: the user's data folder).
-    #[arg(long, global = true, value_name = "DIR", num_args = 0..=1, conflicts_with = "base_url")]
+    /// Use the embedded emulator, keeping its state in DIR (default: the user's data folder);
+    /// the folder is given only as `--emulator=DIR`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        num_args = 0..=1,
+        require_equals = true,
+        conflicts_with = "base_url"
+    )]
     pub(crate) emulator: Option<Option<PathBuf>>,
     /// The API's base URL (overrides ANTHROPIC_BASE_URL).
     #[arg(long, global = true, value_name = "URL")]

@@ -602,8 +602,7 @@ async fn the_embedded_emulator_keeps_state_between_commands() {
         let mut command = std::process::Command::new(BINARY);
         command
             .arg("--json")
-            .arg("--emulator")
-            .arg(dir)
+            .arg(format!("--emulator={dir}"))
             .args(args)
             .env_clear();
         command.output().unwrap()
@@ -721,4 +720,38 @@ async fn credentials_in_a_repository_url_are_refused_unprinted() {
         );
     }
     harness.assert_no_secret_leaked();
+}
+
+#[test]
+fn a_bare_emulator_flag_leaves_the_subcommand_alone() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(BINARY)
+            .args(args)
+            .env_clear()
+            .env("XDG_DATA_HOME", data.path())
+            .output()
+            .unwrap()
+    };
+    let created = run(&[
+        "--emulator",
+        "--json",
+        "environments",
+        "create",
+        "--name",
+        "bare",
+    ]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let listed = run(&["--emulator", "environments", "list"]);
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.status.success() && stdout.contains("bare"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(data.path().join("managed-agents/emulator").is_dir());
 }
