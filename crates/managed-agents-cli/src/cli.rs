@@ -395,6 +395,20 @@ pub(crate) enum SessionCommand {
         /// The session's ID.
         id: String,
     },
+    /// Change a session's title or metadata.
+    Update {
+        /// The session's ID.
+        id: String,
+        /// A new title.
+        #[arg(long, conflicts_with = "clear_title")]
+        title: Option<String>,
+        /// Clear the title.
+        #[arg(long)]
+        clear_title: bool,
+        /// Metadata changes.
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
     /// Archive a session.
     Archive {
         /// The session's ID.

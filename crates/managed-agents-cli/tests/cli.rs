@@ -755,3 +755,117 @@ fn a_bare_emulator_flag_leaves_the_subcommand_alone() {
     );
     assert!(data.path().join("managed-agents/emulator").is_dir());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_update_patches_title_and_metadata() {
+    let mut harness = Harness::start().await;
+    let agent = harness
+        .json(&["agents", "create", "--name", "updater"])
+        .await;
+    let environment = harness
+        .json(&["environments", "create", "--name", "update-env"])
+        .await;
+    let session = harness
+        .json(&[
+            "sessions",
+            "create",
+            "--agent",
+            &id(&agent),
+            "--environment",
+            &id(&environment),
+            "--title",
+            "first",
+            "--metadata",
+            "keep=yes",
+        ])
+        .await;
+    let session_id = id(&session);
+
+    let updated = harness
+        .json(&[
+            "sessions",
+            "update",
+            &session_id,
+            "--title",
+            "second",
+            "--metadata",
+            "team=ml",
+        ])
+        .await;
+    assert_eq!(updated["id"], session_id.as_str());
+    assert_eq!(updated["title"], "second");
+    assert_eq!(
+        updated["metadata"],
+        serde_json::json!({"keep": "yes", "team": "ml"})
+    );
+
+    let table = harness
+        .run(
+            &[
+                "sessions",
+                "update",
+                &session_id,
+                "--clear-title",
+                "--metadata",
+                "team=",
+            ],
+            None,
+        )
+        .await;
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table
+            .lines()
+            .any(|line| line.starts_with("title") && line.ends_with('-')),
+        "{table}"
+    );
+    let fetched = harness.json(&["sessions", "get", &session_id]).await;
+    assert_eq!(fetched["title"], serde_json::Value::Null);
+    assert_eq!(fetched["metadata"], serde_json::json!({"keep": "yes"}));
+
+    // Omitted fields are left alone.
+    let untouched = harness
+        .json(&["sessions", "update", &session_id, "--metadata", "x=1"])
+        .await;
+    assert_eq!(untouched["title"], serde_json::Value::Null);
+    harness
+        .json(&["sessions", "update", &session_id, "--title", "third"])
+        .await;
+    let kept = harness
+        .json(&["sessions", "update", &session_id, "--metadata", "y=2"])
+        .await;
+    assert_eq!(kept["title"], "third");
+
+    let stderr = harness
+        .fails(&["sessions", "update", &session_id], None, 2)
+        .await;
+    assert!(stderr.contains("nothing to update"), "{stderr}");
+    let stderr = harness
+        .fails(
+            &[
+                "sessions",
+                "update",
+                &session_id,
+                "--title",
+                "a",
+                "--clear-title",
+            ],
+            None,
+            2,
+        )
+        .await;
+    assert!(stderr.contains("--clear-title"), "{stderr}");
+    let stderr = harness
+        .fails(&["sessions", "update", "env_1", "--title", "a"], None, 2)
+        .await;
+    assert!(stderr.contains("sesn_"), "{stderr}");
+    let stderr = harness
+        .fails(
+            &["sessions", "update", "sesn_doesnotexist", "--title", "a"],
+            None,
+            1,
+        )
+        .await;
+    assert!(stderr.contains("404"), "{stderr}");
+    harness.assert_no_secret_leaked();
+}

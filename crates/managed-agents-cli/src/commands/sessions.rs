@@ -2,9 +2,9 @@
 
 use managed_agents_types::environments::{EnvironmentConfig, Networking};
 use managed_agents_types::sessions::{
-    AgentRef, AgentReference, Session, SessionCreateParams, SessionListParams,
+    AgentRef, AgentReference, Session, SessionCreateParams, SessionListParams, SessionUpdateParams,
 };
-use managed_agents_types::{AgentId, EnvironmentId, SessionId, VaultId};
+use managed_agents_types::{AgentId, EnvironmentId, Patch, SessionId, VaultId};
 
 use super::collect;
 use crate::cli::SessionCommand;
@@ -100,6 +100,28 @@ pub(crate) async fn run(
         SessionCommand::Get { id } => {
             let id: SessionId = input::id("session ID", &id)?;
             printer.object(&sessions.retrieve(&id).await?);
+        }
+        SessionCommand::Update {
+            id,
+            title,
+            clear_title,
+            metadata,
+        } => {
+            let id: SessionId = input::id("session ID", &id)?;
+            let params = SessionUpdateParams {
+                title: match (clear_title, title) {
+                    (true, _) => Patch::Null,
+                    (false, Some(title)) => Patch::Value(title),
+                    (false, None) => Patch::Omitted,
+                },
+                metadata: input::metadata_patch(&metadata)?,
+            };
+            if params == SessionUpdateParams::default() {
+                return Err(CliError::usage(
+                    "nothing to update: give --title, --clear-title or --metadata",
+                ));
+            }
+            printer.object(&sessions.update(&id, &params).await?);
         }
         SessionCommand::Archive { id } => {
             let id: SessionId = input::id("session ID", &id)?;
