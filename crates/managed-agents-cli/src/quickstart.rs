@@ -688,44 +688,105 @@ impl Run<'_> {
     }
 
     /// Removes what the run created; failures here are reported but do not fail the run.
+    /// The line printed names only what was actually removed, and nothing is printed when
+    /// the run created nothing.
     async fn clean_up(&mut self) {
         let client = self.client;
+        let mut removed = Vec::new();
         let mut problems = Vec::new();
         if let Some(session) = self.created.session.take() {
-            if let Err(error) = client.sessions().delete(&session).await {
-                problems.push(format!("session {session}: {error}"));
+            match client.sessions().delete(&session).await {
+                Ok(_) => removed.push(format!("session {session}")),
+                Err(error) => problems.push(format!("session {session}: {error}")),
             }
         }
+        let mut files = 0;
         for file in std::mem::take(&mut self.created.files) {
-            if let Err(error) = client.files().delete(&file).await {
-                problems.push(format!("file {file}: {error}"));
+            match client.files().delete(&file).await {
+                Ok(_) => files += 1,
+                Err(error) => problems.push(format!("file {file}: {error}")),
             }
         }
+        if files > 0 {
+            removed.push(count(files, "file"));
+        }
+        let mut environments = 0;
         for environment in std::mem::take(&mut self.created.environments) {
-            if let Err(error) = client.environments().delete(&environment).await {
-                problems.push(format!("environment {environment}: {error}"));
+            match client.environments().delete(&environment).await {
+                Ok(_) => environments += 1,
+                Err(error) => problems.push(format!("environment {environment}: {error}")),
             }
+        }
+        if environments > 0 {
+            removed.push(count(environments, "environment"));
         }
         if let Some(vault) = self.created.vault.take() {
-            if let Err(error) = client.vaults().delete(&vault).await {
-                problems.push(format!("vault {vault}: {error}"));
+            match client.vaults().delete(&vault).await {
+                Ok(_) => removed.push(format!("vault {vault}")),
+                Err(error) => problems.push(format!("vault {vault}: {error}")),
             }
         }
+        let mut archived = None;
         if let Some(agent) = self.created.agent.take() {
-            if let Err(error) = client.agents().archive(&agent).await {
-                problems.push(format!("agent {agent}: {error}"));
+            match client.agents().archive(&agent).await {
+                Ok(_) => archived = Some(format!("archived agent {agent}")),
+                Err(error) => problems.push(format!("agent {agent}: {error}")),
             }
         }
-        if problems.is_empty() {
-            self.printer.note(
-                "clean-up: removed the session, files, environments and vault; archived the agent",
-            );
-        } else {
-            self.printer.note(&format!(
-                "clean-up left {} things behind: {}",
-                problems.len(),
-                problems.join("; ")
-            ));
+        if let Some(line) = clean_up_line(&removed, archived.as_deref(), &problems) {
+            self.printer.note(&line);
         }
+    }
+}
+
+/// `1 file`, `3 files`.
+fn count(number: usize, noun: &str) -> String {
+    if number == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{number} {noun}s")
+    }
+}
+
+/// The clean-up line: what was removed, the archived agent, and what was left behind; `None`
+/// when there was nothing to clean up.
+fn clean_up_line(
+    removed: &[String],
+    archived: Option<&str>,
+    problems: &[String],
+) -> Option<String> {
+    let mut parts = Vec::new();
+    match removed {
+        [] => {}
+        [only] => parts.push(format!("removed {only}")),
+        [first @ .., last] => parts.push(format!("removed {} and {last}", first.join(", "))),
+    }
+    parts.extend(archived.map(str::to_owned));
+    if !problems.is_empty() {
+        parts.push(format!(
+            "left {} behind: {}",
+            count(problems.len(), "thing"),
+            problems.join("; ")
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("clean-up: {}", parts.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clean_up_line_says_only_what_happened() {
+        assert_eq!(clean_up_line(&[], None, &[]), None);
+        let removed = ["session sesn_1".to_owned(), "2 files".to_owned()];
+        assert_eq!(
+            clean_up_line(&removed, Some("archived agent agent_1"), &[]).as_deref(),
+            Some("clean-up: removed session sesn_1 and 2 files; archived agent agent_1")
+        );
+        assert_eq!(
+            clean_up_line(&removed[1..], None, &["vault vlt_1: gone".to_owned()]).as_deref(),
+            Some("clean-up: removed 2 files; left 1 thing behind: vault vlt_1: gone")
+        );
     }
 }

@@ -644,6 +644,12 @@ async fn quickstart_passes_every_step() {
     );
     assert!(stdout.contains("every step behaved as the spec says"));
     assert!(
+        stdout.contains("clean-up: removed session sesn_")
+            && stdout.contains("2 environments")
+            && stdout.contains("archived agent agent_"),
+        "{stdout}"
+    );
+    assert!(
         !stdout.contains("ghp_"),
         "a token reached the transcript:\n{stdout}"
     );
@@ -868,4 +874,25 @@ async fn sessions_update_patches_title_and_metadata() {
         .await;
     assert!(stderr.contains("404"), "{stderr}");
     harness.assert_no_secret_leaked();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quickstart_that_created_nothing_claims_no_clean_up() {
+    let harness = Harness::start().await;
+    let output = tokio::process::Command::new(BINARY)
+        .args(["quickstart", "--base-url", &harness.emulator.base_url()])
+        .env_clear()
+        .env("ANTHROPIC_API_KEY", "sk-wrong-key-for-the-test")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("401"), "{stdout}{stderr}");
+    assert!(
+        !stdout.contains("clean-up") && !stdout.contains("removed"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("sk-wrong-key") && !stderr.contains("sk-wrong-key"));
 }
