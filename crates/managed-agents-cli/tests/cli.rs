@@ -896,3 +896,31 @@ async fn a_quickstart_that_created_nothing_claims_no_clean_up() {
     );
     assert!(!stdout.contains("sk-wrong-key") && !stderr.contains("sk-wrong-key"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pulling_outputs_of_an_unknown_session_is_an_api_error() {
+    let mut harness = Harness::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("out");
+    let stderr = harness
+        .fails(
+            &[
+                "files",
+                "pull-outputs",
+                "sesn_doesnotexist",
+                "--dir",
+                out.to_str().unwrap(),
+            ],
+            None,
+            1,
+        )
+        .await;
+    assert!(
+        stderr.contains("404") && stderr.contains("not_found_error"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "the folder was created for nothing");
+    let stdout = harness.outputs[harness.outputs.len() - 2].clone();
+    assert!(!stdout.contains("saved"), "{stdout}");
+    harness.assert_no_secret_leaked();
+}

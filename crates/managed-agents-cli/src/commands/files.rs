@@ -85,6 +85,9 @@ pub(crate) async fn run(
         }
         FileCommand::PullOutputs { session_id, dir } => {
             let session: SessionId = input::id("session ID", &session_id)?;
+            // An unknown session would list no outputs: ask for it first, so that a typo is a
+            // 404 instead of "0 outputs saved".
+            target.client.sessions().retrieve(&session).await?;
             let saved = files.download_session_outputs(&session, &dir).await?;
             for output in &saved {
                 printer.note(&format!(
