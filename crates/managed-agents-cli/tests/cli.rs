@@ -924,3 +924,125 @@ async fn pulling_outputs_of_an_unknown_session_is_an_api_error() {
     assert!(!stdout.contains("saved"), "{stdout}");
     harness.assert_no_secret_leaked();
 }
+
+/// A server on 127.0.0.1 that answers every request with the same few canned answers, chosen
+/// by path: `session` for `/v1/sessions/…`, a one-file list for `/v1/files?…`, `file` for
+/// `/v1/files/{id}` and `content` (with a matching `content-length`) for its content.
+async fn short_download_server(
+    session: serde_json::Value,
+    file: serde_json::Value,
+    content: &'static [u8],
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let (session, file) = (session.clone(), file.clone());
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(read) => head.extend_from_slice(&buffer[..read]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split(' ').nth(1).unwrap_or("/").to_owned();
+                let (content_type, body) = if path.starts_with("/v1/sessions/") {
+                    ("application/json", session.to_string().into_bytes())
+                } else if path.starts_with("/v1/files?") || path == "/v1/files" {
+                    let page = serde_json::json!({
+                        "data": [file], "next_page": null, "has_more": false,
+                    });
+                    ("application/json", page.to_string().into_bytes())
+                } else if path.split('?').next().unwrap_or("").ends_with("/content") {
+                    ("text/plain", content.to_vec())
+                } else {
+                    ("application/json", file.to_string().into_bytes())
+                };
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+                     request-id: req_mock\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_shorter_than_the_file_fails_and_leaves_nothing() {
+    let mut harness = Harness::start().await;
+    let agent = harness.json(&["agents", "create", "--name", "a"]).await;
+    let environment = harness
+        .json(&["environments", "create", "--name", "e"])
+        .await;
+    let session = harness
+        .json(&[
+            "sessions",
+            "create",
+            "--agent",
+            &id(&agent),
+            "--environment",
+            &id(&environment),
+        ])
+        .await;
+    let session_id = id(&session);
+    let file = serde_json::json!({
+        "id": "file_011CShortDownload",
+        "type": "file",
+        "filename": "short.txt",
+        "mime_type": "text/plain",
+        "size_bytes": 100,
+        "created_at": "2026-01-01T00:00:00Z",
+        "downloadable": true,
+        "scope": {"type": "session", "id": session_id},
+    });
+    let base_url = short_download_server(session, file, &[b'x'; 40]).await;
+    let folder = tempfile::tempdir().unwrap();
+    let run = |args: Vec<String>| {
+        std::process::Command::new(BINARY)
+            .args(["--base-url", &base_url, "--max-retries", "0"])
+            .args(args)
+            .env_clear()
+            .env("ANTHROPIC_API_KEY", "sk-mock")
+            .output()
+            .unwrap()
+    };
+
+    let destination = folder.path().join("short.txt");
+    let output = run(vec![
+        "files".into(),
+        "download".into(),
+        "file_011CShortDownload".into(),
+        "-o".into(),
+        destination.to_str().unwrap().into(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("40") && stderr.contains("100"), "{stderr}");
+    assert!(!destination.exists());
+
+    let pulled = folder.path().join("pulled");
+    let output = run(vec![
+        "files".into(),
+        "pull-outputs".into(),
+        session_id.clone(),
+        "--dir".into(),
+        pulled.to_str().unwrap().into(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("40") && stderr.contains("100"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&pulled).unwrap().count(), 0);
+    assert!(folder.path().read_dir().unwrap().count() == 1);
+}

@@ -53,6 +53,15 @@ pub enum Error {
     /// The transport failed in another way (for example reading an upload's content).
     #[error("transport error")]
     Transport(#[source] TransportError),
+    /// A download delivered a different number of bytes than the file's `size_bytes`: the
+    /// content is incomplete (or longer than announced) and was not kept.
+    #[error("the download delivered {received} bytes, but the file has {expected} bytes")]
+    SizeMismatch {
+        /// The file's `size_bytes`.
+        expected: u64,
+        /// The bytes the download delivered.
+        received: u64,
+    },
 }
 
 impl Error {

@@ -158,7 +158,8 @@ pub(crate) async fn upload(
 }
 
 /// Downloads a file to `destination` through a temporary file renamed into place, with a
-/// progress bar on a terminal.
+/// progress bar on a terminal; a download whose size is not the file's `size_bytes` fails and
+/// leaves nothing at the destination.
 async fn download(
     client: &NativeClient,
     printer: Printer,
@@ -168,7 +169,7 @@ async fn download(
     let Some(bar) = progress_bar(printer, file.size_bytes, "downloading") else {
         return Ok(client
             .files()
-            .download_to_path(&file.id, destination)
+            .download_file_to_path(file, destination)
             .await?);
     };
     // Short, so that a destination name as long as the file system allows still has room.
@@ -180,7 +181,7 @@ async fn download(
         let mut writer = bar.wrap_async_write(handle);
         let written = client
             .files()
-            .download_to_writer(&file.id, &mut writer)
+            .download_file_to_writer(file, &mut writer)
             .await?;
         writer
             .flush()

@@ -126,6 +126,45 @@ impl Files<'_, NativeTransport> {
         result
     }
 
+    /// Streams `file`'s content into `writer`, then checks that the byte count is the file's
+    /// `size_bytes`: a short (or long) download is [`Error::SizeMismatch`]. What was written
+    /// stays in the writer, so write to something that can be thrown away on error.
+    pub async fn download_file_to_writer(
+        &self,
+        file: &FileObject,
+        writer: &mut (impl AsyncWrite + Unpin),
+    ) -> Result<u64, Error> {
+        let written = self.download_to_writer(&file.id, writer).await?;
+        check_size(file, written)
+    }
+
+    /// Streams `file`'s content to `destination` like [`Self::download_to_path`], and checks
+    /// the byte count against the file's `size_bytes` before the rename: a download of a
+    /// different size is [`Error::SizeMismatch`] and leaves nothing at the destination.
+    pub async fn download_file_to_path(
+        &self,
+        file: &FileObject,
+        destination: impl AsRef<Path>,
+    ) -> Result<u64, Error> {
+        let destination = destination.as_ref();
+        let temporary = temporary_path(destination);
+        let result = self
+            .download_into(&file.id, &temporary)
+            .await
+            .and_then(|written| check_size(file, written));
+        let result = match result {
+            Ok(written) => tokio::fs::rename(&temporary, destination)
+                .await
+                .map(|()| written)
+                .map_err(|source| io_error(destination, source)),
+            Err(error) => Err(error),
+        };
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&temporary).await;
+        }
+        result
+    }
+
     async fn download_into(&self, id: &FileId, temporary: &Path) -> Result<u64, Error> {
         let mut file = tokio::fs::File::create(temporary)
             .await
@@ -140,7 +179,8 @@ impl Files<'_, NativeTransport> {
     /// Downloads every output of `session` into `folder` (created when missing), each under
     /// its file name made safe: only the last component is kept, so nothing escapes the
     /// folder, and clashing names get a ` (2)`, ` (3)` … suffix. An empty list is asked
-    /// again briefly, as outputs can appear just after a session goes idle.
+    /// again briefly, as outputs can appear just after a session goes idle. Each download is
+    /// checked against the file's `size_bytes` ([`Error::SizeMismatch`]).
     pub async fn download_session_outputs(
         &self,
         session: &SessionId,
@@ -156,10 +196,22 @@ impl Files<'_, NativeTransport> {
         for file in files {
             let name = unique_name(&sanitize_filename(&file.filename), &mut taken);
             let path = folder.join(name);
-            let bytes = self.download_to_path(&file.id, &path).await?;
+            let bytes = self.download_file_to_path(&file, &path).await?;
             saved.push(SavedOutput { file, path, bytes });
         }
         Ok(saved)
+    }
+}
+
+/// `written` when it is `file`'s `size_bytes`, else [`Error::SizeMismatch`].
+fn check_size(file: &FileObject, written: u64) -> Result<u64, Error> {
+    if written == file.size_bytes {
+        Ok(written)
+    } else {
+        Err(Error::SizeMismatch {
+            expected: file.size_bytes,
+            received: written,
+        })
     }
 }
 
