@@ -15,7 +15,8 @@ use managed_agents_types::resources::{
     MemoryAccess, MemoryStoreResourceParams, ResourceParams,
 };
 use managed_agents_types::{IdError, Patch, Secret};
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 use crate::cli::{EnvironmentConfigArgs, MetadataArgs, NetworkingKind, TokenArgs};
 use crate::error::CliError;
@@ -69,7 +70,7 @@ pub(crate) fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, CliError>
         path.extension().and_then(|extension| extension.to_str()),
         Some("yaml" | "yml")
     );
-    let value: serde_json::Value = if is_yaml {
+    let UniqueKeys(value) = if is_yaml {
         serde_norway::from_str(&text).map_err(|error| {
             CliError::usage(format!("{}: not valid YAML: {error}", path.display()))
         })?
@@ -101,6 +102,85 @@ pub(crate) fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, CliError>
             error.message
         ))
     })
+}
+
+/// A JSON value read from an input file, refusing an object that has the same key twice:
+/// both parsers would otherwise keep the last value silently.
+struct UniqueKeys(serde_json::Value);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(UniqueKeysVisitor)
+            .map(UniqueKeys)
+    }
+}
+
+/// Builds a [`serde_json::Value`] as serde_json's own visitor does, checking object keys.
+struct UniqueKeysVisitor;
+
+impl<'de> Visitor<'de> for UniqueKeysVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON or YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        UniqueKeys::deserialize(deserializer).map(|UniqueKeys(value)| value)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
 }
 
 /// The token for a repository: from the environment variable, or stdin's first line.
@@ -373,6 +453,47 @@ mod tests {
             assert!(!error.contains("SECRET"), "{error}");
             assert!(error.contains("--token-env"), "{error}");
         }
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        let folder = tempfile::tempdir().unwrap();
+        let cases = [
+            ("a.yaml", "name: a\nname: b\n", "`name`"),
+            (
+                "b.yml",
+                "name: a\nconfig:\n  type: cloud\n  type: self_hosted\n",
+                "`type`",
+            ),
+            (
+                "c.json",
+                r#"{"name":"a","metadata":{"k":"1","k":"2"}}"#,
+                "`k`",
+            ),
+            ("d.json", r#"[{"x":1},{"x":1,"x":2}]"#, "`x`"),
+        ];
+        for (name, text, key) in cases {
+            let path = folder.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let error = from_file::<serde_json::Value>(&path).unwrap_err();
+            assert_eq!(error.exit_code(), 2);
+            let message = error.to_string();
+            assert!(
+                message.contains("duplicate key") && message.contains(key),
+                "{message}"
+            );
+        }
+        let path = folder.path().join("ok.yaml");
+        std::fs::write(
+            &path,
+            "name: a\nlist: [1, 2.5, null, true]\nnested: {name: b}\n",
+        )
+        .unwrap();
+        let value = from_file::<serde_json::Value>(&path).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"name": "a", "list": [1, 2.5, null, true], "nested": {"name": "b"}})
+        );
     }
 
     #[test]

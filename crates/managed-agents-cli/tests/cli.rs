@@ -1046,3 +1046,34 @@ async fn a_download_shorter_than_the_file_fails_and_leaves_nothing() {
     assert_eq!(std::fs::read_dir(&pulled).unwrap().count(), 0);
     assert!(folder.path().read_dir().unwrap().count() == 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_keys_in_input_files_are_refused() {
+    let mut harness = Harness::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let yaml = folder.path().join("env.yaml");
+    std::fs::write(&yaml, "name: a\nname: b\n").unwrap();
+    let json = folder.path().join("agent.json");
+    std::fs::write(
+        &json,
+        r#"{"name":"a","model":"claude-opus-4-7","name":"b"}"#,
+    )
+    .unwrap();
+    for args in [
+        [
+            "environments",
+            "create",
+            "--from-file",
+            yaml.to_str().unwrap(),
+        ],
+        ["agents", "create", "--from-file", json.to_str().unwrap()],
+    ] {
+        let stderr = harness.fails(&args, None, 2).await;
+        assert!(
+            stderr.contains("duplicate key `name`"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let listed = harness.json(&["environments", "list"]).await;
+    assert_eq!(listed.as_array().unwrap().len(), 0);
+}
