@@ -83,10 +83,10 @@ impl FaultPlan {
     /// names and values that HTTP allows.
     pub fn check(&self) -> Result<(), String> {
         for (index, rule) in self.rules.iter().enumerate() {
-            if let Some(probability) = rule.probability {
-                if !(0.0..=1.0).contains(&probability) {
-                    return Err(format!("rules[{index}].probability must be from 0 to 1"));
-                }
+            if let Some(probability) = rule.probability
+                && !(0.0..=1.0).contains(&probability)
+            {
+                return Err(format!("rules[{index}].probability must be from 0 to 1"));
             }
             if let Fault::Status {
                 status, headers, ..
@@ -187,10 +187,10 @@ impl FaultState {
             if state.remaining == Some(0) || !matches(&state.rule, method, path) {
                 continue;
             }
-            if let Some(probability) = state.rule.probability {
-                if !rng.random_bool(probability) {
-                    continue;
-                }
+            if let Some(probability) = state.rule.probability
+                && !rng.random_bool(probability)
+            {
+                continue;
             }
             if let Some(remaining) = &mut state.remaining {
                 *remaining -= 1;

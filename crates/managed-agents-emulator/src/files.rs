@@ -50,10 +50,10 @@ pub(crate) async fn upload(
             "{what}; the largest file accepted is {limit} bytes"
         ))
     };
-    if let Some(length) = declared_length(&headers) {
-        if length > limit.saturating_add(MULTIPART_OVERHEAD) {
-            return Err(too_large(format!("the request body is {length} bytes")));
-        }
+    if let Some(length) = declared_length(&headers)
+        && length > limit.saturating_add(MULTIPART_OVERHEAD)
+    {
+        return Err(too_large(format!("the request body is {length} bytes")));
     }
     let mut uploaded = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {

@@ -186,10 +186,10 @@ fn find_extra_fields(
         return;
     };
     for key in ["oneOf", "anyOf"] {
-        if let Some(members) = rules.get(key).and_then(Value::as_array) {
-            if let Some(member) = pick_member(root, members, value) {
-                find_extra_fields(root, member, value, path, extra);
-            }
+        if let Some(members) = rules.get(key).and_then(Value::as_array)
+            && let Some(member) = pick_member(root, members, value)
+        {
+            find_extra_fields(root, member, value, path, extra);
         }
     }
     match value {

@@ -87,10 +87,10 @@ pub(crate) fn create(data_dir: &Path, session_id: &str) -> std::io::Result<()> {
 /// Removes a session's sandbox.
 pub(crate) fn remove(data_dir: &Path, session_id: &str) {
     let root = session_root(data_dir, session_id);
-    if let Err(error) = std::fs::remove_dir_all(&root) {
-        if error.kind() != std::io::ErrorKind::NotFound {
-            tracing::warn!(%error, session_id, "cannot remove a sandbox");
-        }
+    if let Err(error) = std::fs::remove_dir_all(&root)
+        && error.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(%error, session_id, "cannot remove a sandbox");
     }
 }
 
@@ -227,14 +227,14 @@ fn collect_files(base: &Path, folder: &Path, found: &mut Vec<(String, PathBuf)>)
         };
         if file_type.is_dir() {
             collect_files(base, &path, found);
-        } else if file_type.is_file() {
-            if let Ok(relative) = path.strip_prefix(base) {
-                let segments: Vec<_> = relative
-                    .components()
-                    .map(|segment| segment.as_os_str().to_string_lossy())
-                    .collect();
-                found.push((segments.join("/"), path));
-            }
+        } else if file_type.is_file()
+            && let Ok(relative) = path.strip_prefix(base)
+        {
+            let segments: Vec<_> = relative
+                .components()
+                .map(|segment| segment.as_os_str().to_string_lossy())
+                .collect();
+            found.push((segments.join("/"), path));
         }
     }
 }

@@ -125,10 +125,10 @@ pub(crate) async fn create(
         }
         render(db, session)
     });
-    if result.is_err() {
-        if let Some(id) = created {
-            sandbox::remove(state.store.root(), &id);
-        }
+    if result.is_err()
+        && let Some(id) = created
+    {
+        sandbox::remove(state.store.root(), &id);
     }
     result.map(Json)
 }
