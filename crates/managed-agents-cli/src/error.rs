@@ -57,6 +57,19 @@ impl CliError {
         }
     }
 
+    /// An emulator that could not start, with every cause in the message (such as the reason
+    /// a folder could not be created), since the emulator's own message is only the first
+    /// line of the story.
+    pub(crate) fn emulator(error: &managed_agents_emulator::EmulatorError) -> Self {
+        let mut text = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            text.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Self::Emulator(text)
+    }
+
     /// An I/O error with what was being done.
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {

@@ -55,7 +55,7 @@ impl Target {
     ) -> Result<Self, CliError> {
         let emulator = Emulator::start(config)
             .await
-            .map_err(|error| CliError::Emulator(error.to_string()))?;
+            .map_err(|error| CliError::emulator(&error))?;
         let config = ClientConfig::with_api_key(emulator.api_key().to_owned())
             .with_base_url(emulator.base_url());
         let client = NativeClient::new(tuned(config, global))?;

@@ -620,6 +620,37 @@ async fn the_embedded_emulator_keeps_state_between_commands() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_folder_in_use_is_refused_with_a_clear_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let live = Emulator::start(EmulatorConfig {
+        data_dir: Some(folder.path().to_path_buf()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("emulator starts");
+    let dir = live.data_dir().display().to_string();
+    for args in [
+        vec!["--emulator", dir.as_str(), "environments", "list"],
+        vec!["emulator", "--data-dir", dir.as_str(), "--port", "0"],
+    ] {
+        let output = tokio::process::Command::new(BINARY)
+            .args(&args)
+            .env_clear()
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(&dir), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("another emulator process"),
+            "{args:?}: {stderr}"
+        );
+    }
+    live.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quickstart_passes_every_step() {
     let output = tokio::process::Command::new(BINARY)
         .arg("quickstart")

@@ -26,6 +26,17 @@ pub enum EmulatorError {
         #[source]
         source: rusqlite::Error,
     },
+    /// Another emulator process holds the lock on the data folder. Two processes on one
+    /// folder would remove each other's uploads, so the second one does not start.
+    #[error(
+        "the data folder {} is in use by another emulator process; stop that process or \
+         choose another folder",
+        data_dir.display()
+    )]
+    DataDirInUse {
+        /// The data folder.
+        data_dir: std::path::PathBuf,
+    },
     /// A configuration value is unusable, such as a fault plan file that does not parse.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -68,16 +68,25 @@ pub(crate) struct Row<T> {
     pub(crate) value: T,
 }
 
+/// The file in the data folder that one emulator process holds an exclusive lock on while it
+/// uses the folder.
+pub(crate) const LOCK_FILE: &str = "emulator.lock";
+
 /// The database and the folder of file contents.
 #[derive(Debug)]
 pub(crate) struct Store {
     connection: Mutex<Connection>,
     root: PathBuf,
+    /// Holds the exclusive lock on [`LOCK_FILE`] for as long as the store lives.
+    _lock: Option<std::fs::File>,
 }
 
 impl Store {
-    /// Opens (or creates) the store under `root`.
+    /// Opens (or creates) the store under `root`, which must exist. The folder is locked
+    /// first, so that a second process never clears the temporary files and contents of one
+    /// that is using it: that open fails with [`EmulatorError::DataDirInUse`].
     pub(crate) fn open(root: &Path) -> Result<Self, EmulatorError> {
+        let lock = lock_data_dir(root)?;
         for folder in ["files", "tmp", "sessions"] {
             let path = root.join(folder);
             std::fs::create_dir_all(&path).map_err(|source| EmulatorError::Io {
@@ -103,6 +112,7 @@ impl Store {
         Ok(Self {
             connection: Mutex::new(connection),
             root: root.to_path_buf(),
+            _lock: lock,
         })
     }
 
@@ -155,6 +165,41 @@ impl Store {
         let target = self.blob_path(file_id);
         std::fs::rename(temp, &target)?;
         sync_dir(&self.root.join("files"))
+    }
+}
+
+/// Takes the exclusive lock on the data folder's [`LOCK_FILE`] without waiting; the lock is
+/// released when the returned file is closed (also when the process dies). A file system
+/// without advisory locks is used unlocked, with a warning.
+fn lock_data_dir(root: &Path) -> Result<Option<std::fs::File>, EmulatorError> {
+    let path = root.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| EmulatorError::Io {
+            context: format!("cannot open the lock file {}", path.display()),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(EmulatorError::DataDirInUse {
+            data_dir: root.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(error))
+            if error.kind() == std::io::ErrorKind::Unsupported =>
+        {
+            tracing::warn!(
+                path = %path.display(),
+                "the file system cannot lock the data folder; do not share it between processes"
+            );
+            Ok(None)
+        }
+        Err(std::fs::TryLockError::Error(source)) => Err(EmulatorError::Io {
+            context: format!("cannot lock the data folder through {}", path.display()),
+            source,
+        }),
     }
 }
 

@@ -298,3 +298,54 @@ async fn sigkill_during_writes_loses_nothing_acknowledged() {
         "no orphan content"
     );
 }
+
+#[tokio::test]
+async fn a_data_folder_serves_one_emulator_at_a_time() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = || managed_agents_emulator::EmulatorConfig {
+        data_dir: Some(data_dir.path().to_path_buf()),
+        ..managed_agents_emulator::EmulatorConfig::default()
+    };
+    let first = managed_agents_emulator::Emulator::start(config())
+        .await
+        .expect("the first emulator starts");
+    let pending = first.data_dir().join("tmp").join("upload-in-progress");
+    std::fs::write(&pending, b"half an upload").unwrap();
+
+    let refused = managed_agents_emulator::Emulator::start(config())
+        .await
+        .expect_err("a second emulator on the same folder is refused");
+    let message = refused.to_string();
+    assert!(
+        matches!(
+            refused,
+            managed_agents_emulator::EmulatorError::DataDirInUse { .. }
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(&first.data_dir().display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains("another emulator process"), "{message}");
+    assert!(
+        pending.exists(),
+        "the refused open leaves the live one's files alone"
+    );
+
+    let refused_binary = Command::new(env!("CARGO_BIN_EXE_managed-agents-emulator"))
+        .args(["--port", "0", "--api-key", KEY, "--data-dir"])
+        .arg(data_dir.path())
+        .output()
+        .unwrap();
+    assert!(!refused_binary.status.success());
+    let stderr = String::from_utf8_lossy(&refused_binary.stderr);
+    assert!(stderr.contains("another emulator process"), "{stderr}");
+    assert!(refused_binary.stdout.is_empty(), "it never listened");
+
+    first.shutdown().await;
+    let next = managed_agents_emulator::Emulator::start(config())
+        .await
+        .expect("the folder is free again once the first emulator stopped");
+    next.shutdown().await;
+}

@@ -26,7 +26,7 @@ pub(crate) async fn serve(args: EmulatorArgs) -> Result<(), CliError> {
     let stop = StopSignals::install().map_err(|error| CliError::Emulator(error.to_string()))?;
     let emulator = Emulator::start(config)
         .await
-        .map_err(|error| CliError::Emulator(error.to_string()))?;
+        .map_err(|error| CliError::emulator(&error))?;
     crate::output::out!("listening on {}", emulator.base_url());
     if emulator.generated_api_key() {
         crate::output::out!("api key: {}", emulator.api_key());
