@@ -257,6 +257,11 @@ pub(crate) fn place_output(
     temp: &Path,
 ) -> Result<std::fs::Metadata, ApiError> {
     let outputs = outputs_dir(data_dir, session_id);
+    if let Some(file) = file_above(&outputs, relative) {
+        return Err(ApiError::invalid(format!(
+            "path: `{file}` is a file, so `{relative}` cannot be written inside it"
+        )));
+    }
     let target = outputs.join(relative);
     let parent = target
         .parent()
@@ -284,6 +289,21 @@ pub(crate) fn place_output(
         }
     }
     placed
+}
+
+/// The first of the folders `relative` (checked with [`check_output_path`]) lies in, outermost
+/// first, that exists in `outputs` as something other than a folder.
+fn file_above(outputs: &Path, relative: &str) -> Option<String> {
+    let segments: Vec<&str> = relative.split('/').collect();
+    for end in 1..segments.len() {
+        let folder = segments[..end].join("/");
+        match std::fs::metadata(outputs.join(&folder)) {
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(_) => return Some(folder),
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 /// The folders between `base` (excluded) and `folder` (included) that do not exist yet,

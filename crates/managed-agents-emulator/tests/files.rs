@@ -243,6 +243,33 @@ async fn the_control_endpoint_checks_its_input() {
 }
 
 #[tokio::test]
+async fn an_output_below_a_file_is_400() {
+    let harness = Harness::start().await;
+    let session = harness.session(json!({})).await;
+    let session_id = session["id"].as_str().unwrap();
+    harness
+        .put_output(session_id, "sub/dir/a.txt", "text/plain", b"a".to_vec())
+        .await
+        .ok();
+    for below in ["sub/dir/a.txt/child", "sub/dir/a.txt/deeper/child"] {
+        let message = harness
+            .put_output(session_id, below, "text/plain", b"x".to_vec())
+            .await
+            .expect_error(400, "invalid_request_error");
+        assert!(message.contains("`sub/dir/a.txt` is a file"), "{message}");
+    }
+    harness
+        .put_output(session_id, "sub/dir", "text/plain", b"x".to_vec())
+        .await
+        .expect_error(400, "invalid_request_error");
+    let outputs = harness
+        .emulator
+        .session_outputs_dir(&SessionId::new(session_id).unwrap());
+    assert_eq!(std::fs::read(outputs.join("sub/dir/a.txt")).unwrap(), b"a");
+    harness.shutdown().await;
+}
+
+#[tokio::test]
 async fn files_can_be_listed_by_ids() {
     let harness = Harness::start().await;
     let mut ids = Vec::new();
