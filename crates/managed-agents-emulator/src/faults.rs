@@ -28,7 +28,8 @@ pub struct FaultRule {
     /// The HTTP method to match; any method when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    /// The exact path to match, or a prefix when it ends with `*`; any path when unset.
+    /// The path to match; any path when unset. A `*` at the end matches any rest (`/v1/*`),
+    /// a `*` elsewhere one path segment or the rest of one (`/v1/files/*/content`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// How many matching requests the rule hits; every one when unset.
@@ -216,11 +217,28 @@ fn matches(rule: &FaultRule, method: &str, path: &str) -> bool {
     let path_matches = rule
         .path
         .as_deref()
-        .is_none_or(|wanted| match wanted.strip_suffix('*') {
-            Some(prefix) => path.starts_with(prefix),
-            None => path == wanted,
-        });
+        .is_none_or(|pattern| path_matches(pattern, path));
     method_matches && path_matches
+}
+
+/// Whether a request path matches a rule's path pattern: a `*` at the very end stands for any
+/// rest (`/v1/*`), a `*` anywhere else for one or more characters within one path segment
+/// (`/v1/files/*/content`), and everything else for itself.
+fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == path,
+        Some((prefix, "")) => path.starts_with(prefix),
+        Some((prefix, after)) => {
+            let Some(rest) = path.strip_prefix(prefix) else {
+                return false;
+            };
+            let segment = &rest[..rest.find('/').unwrap_or(rest.len())];
+            segment
+                .char_indices()
+                .map(|(start, character)| start + character.len_utf8())
+                .any(|taken| path_matches(after, &rest[taken..]))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -251,6 +269,31 @@ mod tests {
             Some(Fault::Delay { ms: 5 })
         );
         assert_eq!(state.pick("GET", "/_emulator/faults"), None);
+    }
+
+    #[test]
+    fn a_star_is_one_segment_in_the_middle_and_any_rest_at_the_end() {
+        let content = "/v1/files/*/content";
+        assert!(path_matches(content, "/v1/files/file_011Cabc/content"));
+        assert!(!path_matches(content, "/v1/files//content"));
+        assert!(!path_matches(content, "/v1/files/a/b/content"));
+        assert!(!path_matches(content, "/v1/files/file_1"));
+        assert!(!path_matches(content, "/v1/files/file_1/content/more"));
+        assert!(path_matches(
+            "/v1/sessions/*/resources/*",
+            "/v1/sessions/sesn_1/resources/sesrsc_2/x"
+        ));
+        assert!(path_matches(
+            "/v1/files/file_*/content",
+            "/v1/files/file_1/content"
+        ));
+        assert!(!path_matches(
+            "/v1/files/file_*/content",
+            "/v1/files/f/content"
+        ));
+        assert!(path_matches("/v1/*", "/v1/files/a/content"));
+        assert!(path_matches("/v1/files*", "/v1/files"));
+        assert!(!path_matches("/v1/files", "/v1/files/a"));
     }
 
     #[test]

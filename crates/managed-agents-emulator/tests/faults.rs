@@ -211,3 +211,39 @@ async fn bad_plans_are_refused_and_keep_the_old_one() {
     assert_eq!(get_plan(&harness).await["rules"][0]["path"], "/v1/agents");
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_star_in_a_rule_path_matches_one_segment_or_any_rest() {
+    let harness = Harness::start().await;
+    put_plan(
+        &harness,
+        json!({"rules": [
+            {"method": "GET", "path": "/v1/files/*/content",
+             "fault": {"type": "status", "status": 503}},
+            {"method": "GET", "path": "/v1/sessions/*",
+             "fault": {"type": "status", "status": 529}},
+        ]}),
+    )
+    .await;
+    harness
+        .get("/v1/files/file_011Cmissing/content")
+        .await
+        .expect_error(503, "api_error");
+    harness
+        .get("/v1/files/file_011Cmissing")
+        .await
+        .expect_error(404, "not_found_error");
+    harness
+        .get("/v1/files/a/b/content")
+        .await
+        .expect_error(404, "not_found_error");
+    harness
+        .get("/v1/sessions/sesn_011Cmissing/resources")
+        .await
+        .expect_error(529, "overloaded_error");
+    assert_eq!(harness.get("/v1/sessions").await.status, 200);
+    let plan = get_plan(&harness).await;
+    assert_eq!(plan["rules"][0]["hits"], 1);
+    assert_eq!(plan["rules"][1]["hits"], 1);
+    harness.shutdown().await;
+}
