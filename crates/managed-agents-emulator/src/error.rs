@@ -73,8 +73,9 @@ impl ApiError {
         )
     }
 
-    /// A 413 `request_too_large`; the connection is closed after it, so that the rest of the
-    /// body is never read.
+    /// A 413 `request_too_large`, answered before the rest of the body is read; the gateway
+    /// then reads and discards that rest (bounded, see `crate::drain`) and the connection is
+    /// closed.
     pub(crate) fn too_large(message: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, message).with_header("connection", "close")
     }

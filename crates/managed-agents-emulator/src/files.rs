@@ -38,7 +38,7 @@ pub(crate) const MULTIPART_OVERHEAD: u64 = 1024 * 1024;
 
 /// `POST /v1/files`: one multipart part named `file`, streamed to disk. A body that declares
 /// more than the limit plus [`MULTIPART_OVERHEAD`], or a part that passes the limit, is refused
-/// at once with 413 and the rest is not read.
+/// at once with 413; the gateway discards the rest of the body after the answer.
 pub(crate) async fn upload(
     state: AppStateRef,
     headers: HeaderMap,

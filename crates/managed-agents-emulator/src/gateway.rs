@@ -16,6 +16,7 @@ use managed_agents_types::endpoints::{API_VERSION, beta};
 use managed_agents_types::validation::Limits;
 use managed_agents_types::{ErrorResponse, ErrorType};
 
+use crate::drain::SharedBody;
 use crate::error::{ApiError, PendingError, error_type_for};
 use crate::faults::{DropWhen, Fault, FaultState};
 use crate::server::ConnectionKill;
@@ -154,10 +155,7 @@ async fn gateway(State(state): State<Arc<AppState>>, request: Request, next: Nex
     } else {
         match admit(&state, &request) {
             Err(error) => error.into_response(),
-            Ok(()) => match inject_fault(&state, request).await {
-                Ok(request) => next.run(request).await,
-                Err(response) => response,
-            },
+            Ok(()) => serve(&state, request, next).await,
         }
     };
 
@@ -181,6 +179,23 @@ async fn gateway(State(state): State<Arc<AppState>>, request: Request, next: Nex
         elapsed_ms = started.elapsed().as_millis() as u64,
         "request"
     );
+    response
+}
+
+/// Serves an admitted request; after a 413, the rest of its body is read and discarded in the
+/// background (see [`crate::drain`]), unless the client waits for `100 Continue` and so has
+/// not sent it.
+async fn serve(state: &AppState, request: Request, next: Next) -> Response {
+    let waits_to_send = crate::http::header(request.headers(), header::EXPECT.as_str())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("100-continue"));
+    let (request, body) = SharedBody::share(request);
+    let response = match inject_fault(state, request).await {
+        Ok(request) => next.run(request).await,
+        Err(response) => response,
+    };
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !waits_to_send {
+        body.discard_rest();
+    }
     response
 }
 

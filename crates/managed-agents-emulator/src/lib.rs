@@ -20,6 +20,7 @@ mod agents;
 mod connection;
 mod control;
 mod cors;
+mod drain;
 mod environments;
 mod error;
 mod faults;

@@ -80,6 +80,79 @@ async fn files_over_the_limit_are_413() {
     harness.shutdown().await;
 }
 
+/// Sends a whole upload of `size` bytes before reading anything back, as Node's fetch does,
+/// and returns the status line of the answer, or the error that stopped the exchange.
+async fn send_all_then_read(harness: &Harness, size: usize) -> Result<String, std::io::Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let boundary = "xxBOUNDARYxx";
+    let head_part = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
+         content-type: application/octet-stream\r\n\r\n"
+    );
+    let tail_part = format!("\r\n--{boundary}--\r\n");
+    let length = head_part.len() + size + tail_part.len();
+    let head = format!(
+        "POST /v1/files HTTP/1.1\r\nhost: {}\r\nx-api-key: {KEY}\r\n\
+         anthropic-version: {VERSION}\r\n\
+         content-type: multipart/form-data; boundary={boundary}\r\n\
+         content-length: {length}\r\n\r\n{head_part}",
+        harness.emulator.local_addr()
+    );
+    let mut stream = tokio::net::TcpStream::connect(harness.emulator.local_addr()).await?;
+    stream.write_all(head.as_bytes()).await?;
+    let chunk = vec![7u8; 64 * 1024];
+    let mut sent = 0;
+    while sent < size {
+        let count = chunk.len().min(size - sent);
+        stream.write_all(&chunk[..count]).await?;
+        sent += count;
+    }
+    stream.write_all(tail_part.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    let answer = String::from_utf8_lossy(&answer);
+    Ok(answer.lines().next().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_client_still_sending_an_over_limit_upload_sees_the_413() {
+    let harness = Harness::start_with(EmulatorConfig {
+        max_file_size: 1000,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let status_line = send_all_then_read(&harness, 48 * 1024 * 1024)
+        .await
+        .expect("the whole body is taken and the answer read");
+    assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
+
+    let big = vec![7u8; 48 * 1024 * 1024];
+    for declared in [true, false] {
+        let request = harness.request(Method::POST, "/v1/files");
+        let request = if declared {
+            let part = reqwest::multipart::Part::bytes(big.clone()).file_name("big.bin");
+            request.multipart(reqwest::multipart::Form::new().part("file", part))
+        } else {
+            let chunks: Vec<Result<Vec<u8>, std::io::Error>> = big
+                .chunks(64 * 1024)
+                .map(|chunk| Ok(chunk.to_vec()))
+                .collect();
+            let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+            let part = reqwest::multipart::Part::stream(body).file_name("big.bin");
+            request.multipart(reqwest::multipart::Form::new().part("file", part))
+        };
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("declared {declared}: no answer: {error:?}"));
+        assert_eq!(response.status(), 413, "declared {declared}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["type"], "request_too_large");
+    }
+    harness.shutdown().await;
+}
+
 #[tokio::test]
 async fn outputs_become_session_scoped_downloadable_files() {
     let harness = Harness::start().await;
