@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::error::ApiError;
 use crate::gateway::AppStateRef;
-use crate::http::{ListRules, Query, declared_length, has_beta, paginate};
+use crate::http::{ListRules, Query, declared_length, has_beta, header, paginate};
 use crate::objects;
 use crate::sandbox::{TempFile, capture_outputs};
 use crate::store::{Db, Kind, new_id, now};
@@ -32,6 +33,29 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError 
     ))
 }
 
+/// Why a body cannot be read as multipart: a `content-type` other than `multipart/form-data`
+/// is named, otherwise (a missing or bad boundary) the parser's reason is given.
+fn multipart_rejection(headers: &HeaderMap, rejection: MultipartRejection) -> ApiError {
+    let content_type = header(headers, header::CONTENT_TYPE.as_str()).map(str::trim);
+    let is_multipart = content_type
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("multipart/form-data"));
+    match content_type {
+        _ if is_multipart => ApiError::invalid(format!(
+            "content-type: the multipart body cannot be read: {}",
+            rejection.body_text()
+        )),
+        Some(other) => ApiError::invalid(format!(
+            "content-type: this endpoint takes `multipart/form-data` with a part named `file`, \
+             got `{other}`"
+        )),
+        None => ApiError::invalid(
+            "content-type: this endpoint takes `multipart/form-data` with a part named `file`, \
+             and the request has no content-type",
+        ),
+    }
+}
+
 /// Room for the multipart framing around the file (boundaries, part headers, small fields)
 /// when a declared `content-length` is compared with the size limit.
 pub(crate) const MULTIPART_OVERHEAD: u64 = 1024 * 1024;
@@ -42,7 +66,7 @@ pub(crate) const MULTIPART_OVERHEAD: u64 = 1024 * 1024;
 pub(crate) async fn upload(
     state: AppStateRef,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<FileObject>, ApiError> {
     let limit = state.max_file_size;
     let too_large = |what: String| {
@@ -55,6 +79,7 @@ pub(crate) async fn upload(
     {
         return Err(too_large(format!("the request body is {length} bytes")));
     }
+    let mut multipart = multipart.map_err(|rejection| multipart_rejection(&headers, rejection))?;
     let mut uploaded = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() != Some("file") || uploaded.is_some() {

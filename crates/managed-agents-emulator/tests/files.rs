@@ -343,6 +343,36 @@ async fn an_output_below_a_file_is_400() {
 }
 
 #[tokio::test]
+async fn an_upload_that_is_not_multipart_names_its_content_type() {
+    let harness = Harness::start().await;
+    let message = harness
+        .post("/v1/files", json!({"file": "x"}))
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(message.contains("`multipart/form-data`"), "{message}");
+    assert!(message.contains("got `application/json`"), "{message}");
+    assert!(!message.contains("boundary"), "{message}");
+
+    let untyped = harness
+        .send(harness.request(Method::POST, "/v1/files").body("x"))
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(untyped.contains("no content-type"), "{untyped}");
+
+    let no_boundary = harness
+        .send(
+            harness
+                .request(Method::POST, "/v1/files")
+                .header("content-type", "multipart/form-data")
+                .body("x"),
+        )
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(no_boundary.contains("boundary"), "{no_boundary}");
+    harness.shutdown().await;
+}
+
+#[tokio::test]
 async fn files_can_be_listed_by_ids() {
     let harness = Harness::start().await;
     let mut ids = Vec::new();
