@@ -101,7 +101,7 @@ pub(crate) fn build(
                 memory_store_id: params.memory_store_id,
                 access: params.access.unwrap_or(MemoryAccess::ReadWrite),
                 instructions: params.instructions,
-                mount_path: memory_mount_path(&store.name),
+                mount_path: memory_mount_path(&store.name, &store.id),
                 name: store.name,
                 description: store.description,
                 created_at: Some(timestamp.clone()),

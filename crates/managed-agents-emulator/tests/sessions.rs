@@ -276,6 +276,22 @@ async fn mount_paths_follow_the_rules_and_defaults() {
     assert_eq!(resources[2]["access"], "read_write");
     assert_eq!(resources[2]["instructions"], "be brief");
 
+    let symbols = harness
+        .post("/v1/memory_stores", json!({"name": "!!!"}))
+        .await
+        .ok();
+    let symbols_id = symbols["id"].as_str().unwrap();
+    let mounted = harness
+        .session(json!({"resources": [
+            {"type": "memory_store", "memory_store_id": symbols_id},
+        ]}))
+        .await;
+    assert_eq!(
+        mounted["resources"][0]["mount_path"],
+        format!("/mnt/memory/{symbols_id}"),
+        "a name without letters or digits is not mounted at /mnt/memory/ itself"
+    );
+
     let same_path = harness.session(json!({})).await;
     let path = format!(
         "/v1/sessions/{}/resources",

@@ -72,8 +72,11 @@ pub struct MemoryStoreListParams {
 }
 
 /// The slug a memory store is mounted under: the name lower-cased, every run of
-/// non-alphanumeric characters turned into one `-`, with none at either end.
-pub fn mount_slug(name: &str) -> String {
+/// non-alphanumeric characters turned into one `-`, with none at either end (spec section 5).
+/// A name without a letter or a digit (`"!!!"`) would give an empty slug, which would mount the
+/// store at `/mnt/memory/` itself, the parent of every store; the spec is silent there, so the
+/// store's ID stands in for the slug.
+pub fn mount_slug(name: &str, id: &MemoryStoreId) -> String {
     let mut slug = String::with_capacity(name.len());
     let mut pending_dash = false;
     for character in name.chars() {
@@ -87,20 +90,46 @@ pub fn mount_slug(name: &str) -> String {
             pending_dash = true;
         }
     }
+    if slug.is_empty() {
+        return id.as_str().to_owned();
+    }
     slug
 }
 
-/// Where a memory store is mounted in a session's container: `/mnt/memory/<slug>`.
-pub fn mount_path(name: &str) -> String {
-    format!("/mnt/memory/{}", mount_slug(name))
+/// Where a memory store is mounted in a session's container: `/mnt/memory/<slug>`, with the
+/// slug of [`mount_slug`].
+pub fn mount_path(name: &str, id: &MemoryStoreId) -> String {
+    format!("/mnt/memory/{}", mount_slug(name, id))
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::ids::MemoryStoreId;
+
     #[test]
     fn slugs_follow_the_spec() {
-        assert_eq!(super::mount_slug("User Preferences"), "user-preferences");
-        assert_eq!(super::mount_slug("  a__b!!c  "), "a-b-c");
-        assert_eq!(super::mount_path("Notes"), "/mnt/memory/notes");
+        let id = MemoryStoreId::new("memstore_011CabcDEF").unwrap();
+        assert_eq!(
+            super::mount_slug("User Preferences", &id),
+            "user-preferences"
+        );
+        assert_eq!(super::mount_slug("  a__b!!c  ", &id), "a-b-c");
+        assert_eq!(super::mount_path("Notes", &id), "/mnt/memory/notes");
+    }
+
+    #[test]
+    fn a_name_without_letters_or_digits_mounts_under_the_id() {
+        let id = MemoryStoreId::new("memstore_011CabcDEF").unwrap();
+        for name in ["!!!", " ", "-_-"] {
+            assert_eq!(
+                super::mount_slug(name, &id),
+                "memstore_011CabcDEF",
+                "{name:?}"
+            );
+            assert_eq!(
+                super::mount_path(name, &id),
+                "/mnt/memory/memstore_011CabcDEF"
+            );
+        }
     }
 }

@@ -25,7 +25,7 @@ const MEMORY_STORE_COLUMNS: &[Column<MemoryStore>] = &[
     ("id", |store| store.id.to_string()),
     ("name", |store| store.name.clone()),
     ("mount_path", |store| {
-        managed_agents_types::memory_stores::mount_path(&store.name)
+        managed_agents_types::memory_stores::mount_path(&store.name, &store.id)
     }),
     ("archived_at", |store| or_dash(store.archived_at.as_deref())),
 ];
