@@ -123,6 +123,29 @@ async fn agent_rules_are_enforced() {
             .await
             .expect_error(400, "invalid_request_error");
     }
+    let future_tool = harness
+        .post(
+            "/v1/agents",
+            json!({"name": "a", "model": "m", "tools": [{"type": "future_tool"}]}),
+        )
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(
+        future_tool.starts_with("tools[0].type:") && future_tool.contains("`future_tool`"),
+        "{future_tool}"
+    );
+    let stdio_server = harness
+        .post(
+            "/v1/agents",
+            json!({"name": "a", "model": "m",
+                   "mcp_servers": [{"type": "stdio", "name": "local"}]}),
+        )
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(
+        stdio_server.contains("mcp_servers[0].type: unknown MCP server type `stdio`"),
+        "{stdio_server}"
+    );
     harness
         .get("/v1/agents?limit=101")
         .await

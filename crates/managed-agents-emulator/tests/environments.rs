@@ -326,3 +326,32 @@ async fn both_page_envelopes_walk_every_item_once() {
     }
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_scope_the_spec_does_not_list_is_refused() {
+    let harness = Harness::start().await;
+    let message = harness
+        .post(
+            "/v1/environments",
+            json!({"name": "far", "scope": "galaxy"}),
+        )
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(message.starts_with("scope:"), "{message}");
+    assert!(message.contains("`galaxy`"), "{message}");
+    let created = harness
+        .post(
+            "/v1/environments",
+            json!({"name": "near", "scope": "account"}),
+        )
+        .await
+        .ok();
+    assert_eq!(created["scope"], "account");
+    let path = format!("/v1/environments/{}", created["id"].as_str().unwrap());
+    harness
+        .post(&path, json!({"scope": "galaxy"}))
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert_eq!(harness.get(&path).await.ok()["scope"], "account");
+    harness.shutdown().await;
+}

@@ -10,7 +10,7 @@ use crate::agents::{
 use crate::common::{Metadata, MetadataPatch};
 use crate::environments::{
     CloudConfig, CloudConfigUpdate, EnvironmentConfig, EnvironmentConfigUpdate,
-    EnvironmentCreateParams, EnvironmentUpdateParams, Networking,
+    EnvironmentCreateParams, EnvironmentScope, EnvironmentUpdateParams, Networking,
 };
 use crate::memory_stores::{MemoryStoreCreateParams, MemoryStoreUpdateParams};
 use crate::patch::Patch;
@@ -380,6 +380,29 @@ fn check_cloud_update(checker: &mut Checker, path: &str, cloud: &CloudConfigUpda
     }
 }
 
+/// A request's `scope` must be one the spec lists; an unknown value is kept only in responses.
+fn check_scope(checker: &mut Checker, scope: Option<&EnvironmentScope>) {
+    if let Some(scope @ EnvironmentScope::Other(_)) = scope {
+        checker.fail(
+            "scope",
+            format!(
+                "must be one of {}, got `{scope}`",
+                known_list(EnvironmentScope::KNOWN)
+            ),
+        );
+    }
+}
+
+/// `` `a`, `b` or `c` `` for an error message.
+fn known_list(known: &[&str]) -> String {
+    let quoted: Vec<String> = known.iter().map(|value| format!("`{value}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 impl Validate for EnvironmentCreateParams {
     fn validate_with(&self, _: &Limits) -> Result<(), ValidationError> {
         let mut checker = Checker::default();
@@ -388,6 +411,7 @@ impl Validate for EnvironmentCreateParams {
         if let Some(metadata) = &self.metadata {
             checker.metadata("metadata", metadata);
         }
+        check_scope(&mut checker, self.scope.as_ref());
         match &self.config {
             Some(EnvironmentConfig::Cloud(cloud)) => {
                 check_cloud_config(&mut checker, "config", cloud)
@@ -416,6 +440,7 @@ impl Validate for EnvironmentUpdateParams {
         if let Some(metadata) = &self.metadata {
             checker.metadata_patch("metadata", metadata);
         }
+        check_scope(&mut checker, self.scope.as_ref());
         match &self.config {
             Some(EnvironmentConfigUpdate::Cloud(cloud)) => {
                 check_cloud_update(&mut checker, "config", cloud)
@@ -448,6 +473,30 @@ fn check_agent_parts(
             "tools",
             format!("must have at most 128 entries, got {}", tools.len()),
         );
+    }
+    for (index, server) in servers.iter().enumerate() {
+        if let McpServer::Unknown(_) = server {
+            checker.fail(
+                format!("mcp_servers[{index}].type"),
+                format!(
+                    "unknown MCP server type `{}`; must be {}",
+                    server.type_name(),
+                    known_list(McpServer::KNOWN)
+                ),
+            );
+        }
+    }
+    for (index, tool) in tools.iter().enumerate() {
+        if let Tool::Unknown(_) = tool {
+            checker.fail(
+                format!("tools[{index}].type"),
+                format!(
+                    "unknown tool type `{}`; must be {}",
+                    tool.type_name(),
+                    known_list(Tool::KNOWN)
+                ),
+            );
+        }
     }
     let mut names = HashSet::new();
     for (index, server) in servers.iter().enumerate() {
