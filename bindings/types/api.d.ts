@@ -608,9 +608,9 @@ export interface EnvironmentCreateParams {
  */
 export interface EnvironmentUpdateParams {
   /**
-   * A new name.
+   * A new name; it cannot be `null`.
    */
-  name?: string | null;
+  name?: string;
   /**
    * A new description; `null` clears it, `""` stores an empty string.
    */
@@ -814,13 +814,13 @@ export interface AgentUpdateParams {
    */
   version: number;
   /**
-   * A new name.
+   * A new name; it cannot be `null`.
    */
-  name?: string | null;
+  name?: string;
   /**
-   * A new model.
+   * A new model; it cannot be `null`.
    */
-  model?: ModelParam | null;
+  model?: ModelParam;
   /**
    * A new system prompt; `null` clears it.
    */
@@ -929,9 +929,9 @@ export interface VaultCreateParams {
  */
 export interface VaultUpdateParams {
   /**
-   * A new display name.
+   * A new display name; it cannot be `null`.
    */
-  display_name?: string | null;
+  display_name?: string;
   /**
    * A metadata patch.
    */
@@ -1032,9 +1032,9 @@ export interface MemoryStoreCreateParams {
  */
 export interface MemoryStoreUpdateParams {
   /**
-   * A new name.
+   * A new name; it cannot be `null`.
    */
-  name?: string | null;
+  name?: string;
   /**
    * A new description; `null` resets it to `""`.
    */

@@ -174,6 +174,14 @@ async fn vaults_and_memory_stores_have_their_lifecycle() {
         .ok();
     assert_eq!(renamed["display_name"], "Ops");
     assert_eq!(renamed["metadata"], json!({}));
+    let cleared = harness
+        .post(&vault_path, json!({"display_name": null}))
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(
+        cleared.starts_with("display_name: cannot be null"),
+        "{cleared}"
+    );
     harness
         .post("/v1/vaults", json!({"display_name": "v".repeat(256)}))
         .await

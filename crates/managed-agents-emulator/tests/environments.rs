@@ -145,6 +145,13 @@ async fn updates_keep_omitted_null_and_values_apart() {
     assert_eq!(kept["description"], "first");
     assert_eq!(kept["name"], "u2");
 
+    let no_name = harness
+        .post(&path, json!({"name": null}))
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(no_name.starts_with("name: cannot be null"), "{no_name}");
+    assert_eq!(harness.get(&path).await.ok()["name"], "u2");
+
     let patched = harness
         .post(
             &path,

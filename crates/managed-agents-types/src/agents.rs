@@ -203,11 +203,21 @@ pub struct AgentCreateParams {
 pub struct AgentUpdateParams {
     /// The version being changed; it must be the current one (409 otherwise).
     pub version: u64,
-    /// A new name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A new name; it cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "String")]
     pub name: Option<String>,
-    /// A new model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A new model; it cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "ModelParam")]
     pub model: Option<ModelParam>,
     /// A new system prompt; `null` clears it.
     #[serde(default, skip_serializing_if = "Patch::is_omitted")]

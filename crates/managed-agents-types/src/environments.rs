@@ -184,8 +184,13 @@ pub struct EnvironmentCreateParams {
 /// the stored value, `null` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EnvironmentUpdateParams {
-    /// A new name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A new name; it cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "String")]
     pub name: Option<String>,
     /// A new description; `null` clears it, `""` stores an empty string.
     #[serde(default, skip_serializing_if = "Patch::is_omitted")]

@@ -49,8 +49,13 @@ pub struct MemoryStoreCreateParams {
 /// The body of `POST /v1/memory_stores/{memory_store_id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MemoryStoreUpdateParams {
-    /// A new name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A new name; it cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "String")]
     pub name: Option<String>,
     /// A new description; `null` resets it to `""`.
     #[serde(default, skip_serializing_if = "Patch::is_omitted")]

@@ -44,6 +44,23 @@ impl<T> Patch<T> {
     }
 }
 
+/// Deserializes an optional field of an update body that may be left out but not `null`:
+/// the object always carries it, so it cannot be cleared. Used with `#[serde(default,
+/// deserialize_with = "crate::patch::not_null")]`, so that a left-out field stays `None`.
+pub(crate) fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(
+            "cannot be null: the field is always set, so it cannot be cleared; leave it out to \
+             keep the stored value",
+        )),
+    }
+}
+
 impl<T> From<Option<T>> for Patch<T> {
     fn from(value: Option<T>) -> Self {
         value.map_or(Self::Null, Self::Value)

@@ -42,8 +42,13 @@ pub struct VaultCreateParams {
 /// The body of `POST /v1/vaults/{vault_id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct VaultUpdateParams {
-    /// A new display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A new display name; it cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "String")]
     pub display_name: Option<String>,
     /// A metadata patch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
