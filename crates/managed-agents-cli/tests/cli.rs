@@ -629,8 +629,9 @@ async fn a_data_folder_in_use_is_refused_with_a_clear_error() {
     .await
     .expect("emulator starts");
     let dir = live.data_dir().display().to_string();
+    let emulator_flag = format!("--emulator={dir}");
     for args in [
-        vec!["--emulator", dir.as_str(), "environments", "list"],
+        vec![emulator_flag.as_str(), "environments", "list"],
         vec!["emulator", "--data-dir", dir.as_str(), "--port", "0"],
     ] {
         let output = tokio::process::Command::new(BINARY)
