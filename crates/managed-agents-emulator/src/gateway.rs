@@ -223,18 +223,10 @@ fn admit(state: &AppState, request: &Request) -> Result<(), ApiError> {
     if path.starts_with("/_emulator/") {
         return Ok(());
     }
-    match crate::http::header(headers, "anthropic-version").map(str::trim) {
-        None => {
-            return Err(ApiError::invalid(format!(
-                "the `anthropic-version` header is required (use `{API_VERSION}`)"
-            )));
-        }
-        Some(version) if version != API_VERSION => {
-            return Err(ApiError::invalid(format!(
-                "anthropic-version: `{version}` is not a supported version (use `{API_VERSION}`)"
-            )));
-        }
-        Some(_) => {}
+    if crate::http::header(headers, "anthropic-version").is_none() {
+        return Err(ApiError::invalid(format!(
+            "the `anthropic-version` header is required (use `{API_VERSION}`)"
+        )));
     }
     let accepted: &[&str] = if path.starts_with("/v1/memory_stores") {
         &[beta::AGENT_MEMORY, beta::MANAGED_AGENTS]
