@@ -110,20 +110,7 @@ impl Files<'_, NativeTransport> {
         id: &FileId,
         destination: impl AsRef<Path>,
     ) -> Result<u64, Error> {
-        let destination = destination.as_ref();
-        let temporary = temporary_path(destination);
-        let result = self.download_into(id, &temporary).await;
-        let result = match result {
-            Ok(written) => tokio::fs::rename(&temporary, destination)
-                .await
-                .map(|()| written)
-                .map_err(|source| io_error(destination, source)),
-            Err(error) => Err(error),
-        };
-        if result.is_err() {
-            let _ = tokio::fs::remove_file(&temporary).await;
-        }
-        result
+        self.download_checked(id, destination.as_ref(), Ok).await
     }
 
     /// Streams `file`'s content into `writer`, then checks that the byte count is the file's
@@ -146,13 +133,23 @@ impl Files<'_, NativeTransport> {
         file: &FileObject,
         destination: impl AsRef<Path>,
     ) -> Result<u64, Error> {
-        let destination = destination.as_ref();
+        self.download_checked(&file.id, destination.as_ref(), |written| {
+            check_size(file, written)
+        })
+        .await
+    }
+
+    /// Streams the content of `id` into a temporary file next to `destination`, passes the
+    /// byte count through `check`, and renames the file into place only when it passes; on
+    /// any failure the temporary file is removed.
+    async fn download_checked(
+        &self,
+        id: &FileId,
+        destination: &Path,
+        check: impl FnOnce(u64) -> Result<u64, Error>,
+    ) -> Result<u64, Error> {
         let temporary = temporary_path(destination);
-        let result = self
-            .download_into(&file.id, &temporary)
-            .await
-            .and_then(|written| check_size(file, written));
-        let result = match result {
+        let result = match self.download_into(id, &temporary).await.and_then(check) {
             Ok(written) => tokio::fs::rename(&temporary, destination)
                 .await
                 .map(|()| written)
