@@ -138,6 +138,11 @@ function onlyOptions(options, known, name) {
   if (extra !== undefined) {
     throw invalid(name, `\`${extra}\` is not an option of this package (it takes ${known.join(', ')})`);
   }
+  // JSON would turn NaN and Infinity into null, which reads as "not set".
+  const { timeout } = options;
+  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)) {
+    throw invalid(`${name}.timeout`, 'must be a number of milliseconds, more than 0');
+  }
 }
 
 /** The JSON text of per-call `options`, checked. */

@@ -109,14 +109,14 @@ pub(crate) fn request_options(json: Option<&str>) -> Result<RequestOptions, Bind
     })
 }
 
-/// A duration from a number of milliseconds, which must be finite and not negative.
+/// A duration from a number of milliseconds, which must be finite and more than 0.
 fn milliseconds(field: &str, value: f64) -> Result<Duration, BindingError> {
-    if value.is_finite() && value >= 0.0 {
+    if value.is_finite() && value > 0.0 {
         Ok(Duration::from_millis(value as u64))
     } else {
         Err(BindingError::argument(
             field,
-            "must be a number of milliseconds, 0 or more",
+            "must be a number of milliseconds, more than 0",
         ))
     }
 }

@@ -60,21 +60,6 @@ export type Networking =
       [k: string]: unknown | undefined;
     };
 export type EnvironmentScope = "organization" | "account" | (string & {});
-export type EnvironmentConfigParams =
-  | {
-      type: "cloud";
-      /**
-       * The egress policy; `unrestricted` when unset.
-       */
-      networking?: NetworkingParams | null;
-      /**
-       * Packages installed in the container.
-       */
-      packages?: Packages | null;
-    }
-  | {
-      type: "self_hosted";
-    };
 export type NetworkingParams =
   | {
       type: "unrestricted";
@@ -101,6 +86,22 @@ export type NetworkingParams =
        */
       allowed_hosts?: string[] | null;
     };
+export type EnvironmentConfigParams =
+  | {
+      type: "cloud";
+      /**
+       * The egress policy; `unrestricted` when unset.
+       */
+      networking?: NetworkingParams | null;
+      /**
+       * Packages installed in the container.
+       */
+      packages?: Packages | null;
+    }
+  | {
+      type: "self_hosted";
+    };
+export type EnvironmentScopeParams = "organization" | "account";
 export type EnvironmentConfigUpdateParams =
   | {
       type: "cloud";
@@ -193,22 +194,6 @@ export type McpServer =
       url?: never;
       [k: string]: unknown | undefined;
     };
-/**
- * The model an agent runs on, as a create or update body gives it: a model name, or the
- * object form.
- */
-export type ModelParam = string | ModelConfig;
-export type McpServerParams = {
-  type: "url";
-  /**
-   * The server's name, unique within the agent; `mcp_toolset` tools refer to it.
-   */
-  name: string;
-  /**
-   * The server's URL.
-   */
-  url: string;
-};
 export type ToolParams =
   | {
       type: "agent_toolset_20260401";
@@ -253,6 +238,23 @@ export type ToolParams =
         [k: string]: unknown | undefined;
       };
     };
+export type ModelSpeedParams = "standard" | "fast";
+export type McpServerParams = {
+  type: "url";
+  /**
+   * The server's name, unique within the agent; `mcp_toolset` tools refer to it.
+   */
+  name: string;
+  /**
+   * The server's URL.
+   */
+  url: string;
+};
+/**
+ * The model an agent runs on, as a create or update body gives it: a model name, or the
+ * object form.
+ */
+export type ModelParamParams = string | ModelConfigParams;
 /**
  * An ID; well-formed values start with `vlt_`.
  */
@@ -446,7 +448,7 @@ export type ResourceParams =
       /**
        * `read_write` (the default) or `read_only`.
        */
-      access?: MemoryAccess | null;
+      access?: MemoryAccessParams | null;
       /**
        * Instructions for the agent on using the store: at most 4096 characters.
        */
@@ -467,6 +469,7 @@ export type CheckoutParams =
        */
       sha: string;
     };
+export type MemoryAccessParams = "read_write" | "read_only";
 export type FileScope =
   | {
       type: "session";
@@ -600,7 +603,7 @@ export interface EnvironmentCreateParams {
   /**
    * Who can use the environment.
    */
-  scope?: EnvironmentScope | null;
+  scope?: EnvironmentScopeParams | null;
 }
 /**
  * The body of `POST /v1/environments/{environment_id}`: every field optional; omitted keeps
@@ -628,7 +631,7 @@ export interface EnvironmentUpdateParams {
   /**
    * A new scope.
    */
-  scope?: EnvironmentScope | null;
+  scope?: EnvironmentScopeParams | null;
 }
 /**
  * One page of a list: the superset of both envelopes.
@@ -771,6 +774,23 @@ export interface Agent {
   updated_at: string;
 }
 /**
+ * A model with its settings; responses always use this form.
+ */
+export interface ModelConfigParams {
+  /**
+   * The model name.
+   */
+  id: string;
+  /**
+   * `standard` or `fast`.
+   */
+  speed?: ModelSpeedParams | null;
+  /**
+   * How much effort the model spends.
+   */
+  effort?: string | null;
+}
+/**
  * The body of `POST /v1/agents`.
  */
 export interface AgentCreateParams {
@@ -781,7 +801,7 @@ export interface AgentCreateParams {
   /**
    * The model.
    */
-  model: ModelParam;
+  model: ModelParamParams;
   /**
    * The system prompt: at most 100,000 characters.
    */
@@ -820,7 +840,7 @@ export interface AgentUpdateParams {
   /**
    * A new model; it cannot be `null`.
    */
-  model?: ModelParam;
+  model?: ModelParamParams;
   /**
    * A new system prompt; `null` clears it.
    */

@@ -126,8 +126,8 @@ fn close_request(root: &mut Map<String, Value>, defs: &mut Map<String, Value>) {
     }
 }
 
-/// Removes, recursively, the unknown branch (a `type` with a `not`) of every `oneOf`; answers
-/// whether anything was removed.
+/// Removes, recursively, the unknown branch (a `type` with a `not`) of every `oneOf` and the
+/// "any other string" branch of every open string enum; answers whether anything was removed.
 fn drop_unknown_branches(value: &mut Value) -> bool {
     let mut changed = false;
     match value {
@@ -136,6 +136,15 @@ fn drop_unknown_branches(value: &mut Value) -> bool {
                 let count = branches.len();
                 branches.retain(|branch| branch.pointer("/properties/type/not").is_none());
                 changed |= branches.len() != count;
+            }
+            // An open string enum (known values, then any string) keeps its known values.
+            if open_enum(object).is_some()
+                && let Some(Value::Array(mut branches)) = object.remove("anyOf")
+            {
+                if let Value::Object(known) = branches.swap_remove(0) {
+                    object.extend(known);
+                }
+                changed = true;
             }
             for child in object.values_mut() {
                 changed |= drop_unknown_branches(child);
@@ -470,6 +479,12 @@ mod tests {
             json!({"properties": {"inner": {"$ref": "#/$defs/Config"}}}),
         );
         defs.insert("Name".to_owned(), json!({"type": "string"}));
+        defs.insert(
+            "Speed".to_owned(),
+            json!({"description": "How fast.", "anyOf": [
+                {"type": "string", "enum": ["standard", "fast"]},
+                {"type": "string", "description": "A value this version does not know."}]}),
+        );
         close_request(root_object, &mut defs);
 
         assert_eq!(
@@ -485,6 +500,11 @@ mod tests {
             defs["Name"],
             json!({"type": "string"}),
             "unchanged, same name"
+        );
+        assert_eq!(
+            defs["SpeedParams"],
+            json!({"description": "How fast.", "type": "string", "enum": ["standard", "fast"]}),
+            "an open enum keeps its known values only"
         );
         assert!(!defs.contains_key("Config") && !defs.contains_key("Holder"));
         assert_eq!(root["properties"]["config"]["$ref"], "#/$defs/HolderParams");

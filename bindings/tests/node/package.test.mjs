@@ -256,7 +256,7 @@ test('arguments that are not strings are refused before they reach the wasm modu
   // Values JSON cannot encode are argument errors too, not a TypeError from JSON.stringify.
   await rejectsArgument(client.environments.create({ name: 'n', metadata: { a: 1n } }), 'params', /JSON/);
   await rejectsArgument(collect(client.vaults.list({ limit: 1n })), 'params', /JSON/);
-  await rejectsArgument(client.vaults.retrieve('vlt_1', { timeout: 1n }), 'options', /JSON/);
+  await rejectsArgument(client.vaults.retrieve('vlt_1', { headers: { a: 1n } }), 'options', /JSON/);
   assert.throws(() => new ManagedAgents({ apiKey, baseURL, timeout: 1n }), ValidationError);
   // The module still works after all of that.
   const vault = await client.vaults.create({ display_name: unique('after') });
@@ -396,6 +396,10 @@ test('options and parameters of the wrong shape are refused, never dropped or re
   await refused(collect(client.vaults.list({}, [1])), /`options`: must be an object, not an array/);
   assert.ok(!(await collect(client.environments.list())).some((env) => env.name === name));
   assert.throws(() => new ManagedAgents({ apiKey, baseUrl: baseURL }), /`baseUrl` is not an option/);
+  for (const timeout of [NaN, Infinity, 0, -1, '5']) {
+    assert.throws(() => new ManagedAgents({ apiKey, baseURL, timeout }), /`options.timeout`: must be a number/);
+    await refused(client.vaults.retrieve('vlt_1', { timeout }), /`options.timeout`: must be a number/);
+  }
   assert.throws(() => new ManagedAgents([apiKey]), /must be an object, not an array/);
 
   // A base URL that is no URL fails at once, without retrying as if the network had failed.
@@ -403,6 +407,14 @@ test('options and parameters of the wrong shape are refused, never dropped or re
   await assert.rejects(misconfigured.vaults.retrieve('vlt_1'), (error) => {
     assert.ok(!(error instanceof APIConnectionError), String(error));
     assert.match(error.message, /`not a url` is not an http:\/\/ or https:\/\/ URL/);
+    return true;
+  });
+  // Credentials in the base URL are refused at once, and never repeated.
+  const withPassword = new ManagedAgents({ apiKey: 'k', baseURL: 'http://user:s3cret@127.0.0.1:1', maxRetries: 5 });
+  await assert.rejects(withPassword.vaults.retrieve('vlt_1'), (error) => {
+    assert.ok(!(error instanceof APIConnectionError), String(error));
+    assert.match(error.message, /carries credentials/);
+    assert.doesNotMatch(error.message, /s3cret/);
     return true;
   });
 });

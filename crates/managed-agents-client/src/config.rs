@@ -16,6 +16,15 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// How long connecting may take, by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// `base_url` as it may be shown: user info masked, any query or fragment replaced by `?…`.
+fn base_url_for_display(base_url: &str) -> String {
+    let masked = managed_agents_types::validation::mask_userinfo(base_url);
+    match masked.find(['?', '#']) {
+        Some(index) => format!("{}?…", &masked[..index]),
+        None => masked.into_owned(),
+    }
+}
+
 /// How the client authenticates.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
@@ -65,7 +74,8 @@ impl std::fmt::Debug for ClientConfig {
             .collect();
         f.debug_struct("ClientConfig")
             .field("credentials", &self.credentials)
-            .field("base_url", &self.base_url)
+            // Credentials in the URL are masked; a query (which may hold one) is left out.
+            .field("base_url", &base_url_for_display(&self.base_url))
             .field("default_headers", &header_names)
             .field("betas", &self.betas)
             .field("max_retries", &self.max_retries)

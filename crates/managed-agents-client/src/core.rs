@@ -279,23 +279,35 @@ fn base_headers(config: &ClientConfig) -> Result<HeaderMap, Error> {
 
 /// Fails unless `base_url` is an `http` or `https` URL with a host and nothing that a URL
 /// cannot hold, so that a malformed setting is a configuration error at once rather than a
-/// connection error retried with backoff.
+/// connection error retried with backoff. A base URL with credentials (`user:password@`), a
+/// query or a fragment is refused without being repeated, since those parts can hold secrets.
 fn check_base_url(base_url: &str) -> Result<(), Error> {
+    let refuse = |why: &str| -> Result<(), Error> { Err(ConfigError(why.to_owned()).into()) };
     let rest = base_url
         .strip_prefix("https://")
         .or_else(|| base_url.strip_prefix("http://"));
-    let host = rest.and_then(|rest| rest.split(['/', '?', '#']).next());
-    let well_formed = host.is_some_and(|host| !host.is_empty())
+    let authority = rest.and_then(|rest| rest.split(['/', '?', '#']).next());
+    if authority.is_some_and(|authority| authority.contains('@')) {
+        return refuse(
+            "the base URL carries credentials (`user:password@`); pass the API key or token \
+             through the client's credentials instead",
+        );
+    }
+    if base_url.contains(['?', '#']) {
+        return refuse(
+            "the base URL carries a query or a fragment; give only scheme, host and path",
+        );
+    }
+    let well_formed = authority.is_some_and(|host| !host.is_empty())
         && !base_url
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'));
     if well_formed {
         Ok(())
     } else {
-        Err(ConfigError(format!(
+        refuse(&format!(
             "the base URL `{base_url}` is not an http:// or https:// URL with a host"
         ))
-        .into())
     }
 }
 

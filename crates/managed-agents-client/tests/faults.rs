@@ -269,4 +269,29 @@ async fn a_malformed_base_url_is_a_configuration_error_and_is_not_retried() {
             "{message}"
         );
     }
+    for (base_url, why) in [
+        ("http://user:s3cret@127.0.0.1:1", "carries credentials"),
+        (
+            "http://127.0.0.1:1/?token=s3cret",
+            "carries a query or a fragment",
+        ),
+        (
+            "http://127.0.0.1:1/#s3cret",
+            "carries a query or a fragment",
+        ),
+    ] {
+        let config = ClientConfig::with_api_key("sk-test").with_base_url(base_url);
+        let client = NativeClient::new(config).unwrap();
+        assert!(!format!("{client:?}").contains("s3cret"), "{client:?}");
+        let error = client
+            .environments()
+            .list(&Default::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{base_url}: {error:?}");
+        let message = format!("{error}: {}", std::error::Error::source(&error).unwrap());
+        assert!(message.contains(why), "{message}");
+        assert!(!message.contains("s3cret"), "{message}");
+        assert!(!format!("{error:?}").contains("s3cret"), "{error:?}");
+    }
 }
