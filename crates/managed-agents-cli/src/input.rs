@@ -14,6 +14,7 @@ use managed_agents_types::resources::{
     BranchCheckout, Checkout, CommitCheckout, FileResourceParams, GithubRepositoryResourceParams,
     MemoryAccess, MemoryStoreResourceParams, ResourceParams,
 };
+use managed_agents_types::schema::extra_fields;
 use managed_agents_types::{IdError, Patch, Secret};
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
@@ -62,8 +63,12 @@ fn split_pair(pair: &str) -> Result<(&str, &str), CliError> {
 }
 
 /// Reads a JSON or YAML file (by its extension; JSON first otherwise) into `T`, naming the
-/// field that does not fit.
-pub(crate) fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, CliError> {
+/// field that does not fit, and refusing every field, at any depth, that `T`'s request schema
+/// does not declare (the check the API and the emulator make).
+pub(crate) fn from_file<T>(path: &Path) -> Result<T, CliError>
+where
+    T: DeserializeOwned + schemars::JsonSchema + 'static,
+{
     let text = std::fs::read_to_string(path)
         .map_err(|error| CliError::input(format!("reading {}", path.display()), error))?;
     let is_yaml = matches!(
@@ -79,10 +84,8 @@ pub(crate) fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, CliError>
             CliError::usage(format!("{}: not valid JSON: {error}", path.display()))
         })?
     };
-    let mut unknown = Vec::new();
-    let checked: Result<T, _> =
-        serde_ignored::deserialize(value.clone(), |field| unknown.push(field.to_string()));
-    if checked.is_ok() && !unknown.is_empty() {
+    let unknown = extra_fields::<T>(&value);
+    if !unknown.is_empty() {
         return Err(CliError::usage(format!(
             "{}: unknown field{} {}",
             path.display(),

@@ -1109,3 +1109,52 @@ async fn duplicate_keys_in_input_files_are_refused() {
     let listed = harness.json(&["environments", "list"]).await;
     assert_eq!(listed.as_array().unwrap().len(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_fields_in_input_files_are_refused_at_any_depth() {
+    let mut harness = Harness::start().await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("body.json");
+    let cases = [
+        (
+            "environments",
+            r#"{"name":"x","config":{"type":"cloud","networking":{"type":"limited","allowed_hostz":[]}}}"#,
+            "config.networking.allowed_hostz",
+        ),
+        (
+            "environments",
+            r#"{"name":"x","config":{"type":"cloud","packages":{"pipx":["black"]}}}"#,
+            "config.packages.pipx",
+        ),
+        (
+            "environments",
+            r#"{"name":"x","config":{"type":"cloud","extra":1}}"#,
+            "config.extra",
+        ),
+        (
+            "agents",
+            r#"{"name":"x","model":"claude-opus-4-7","tools":[{"type":"agent_toolset_20260401","default_config":{"enabeld":true}}]}"#,
+            "tools[0].default_config.enabeld",
+        ),
+        (
+            "agents",
+            r#"{"name":"x","model":{"id":"claude-opus-4-7","sped":"fast"}}"#,
+            "model.sped",
+        ),
+    ];
+    for (group, body, path) in cases {
+        std::fs::write(&file, body).unwrap();
+        let stderr = harness
+            .fails(
+                &[group, "create", "--from-file", file.to_str().unwrap()],
+                None,
+                2,
+            )
+            .await;
+        assert!(stderr.contains(&format!("`{path}`")), "{body}: {stderr}");
+    }
+    for group in ["environments", "agents"] {
+        let listed = harness.json(&[group, "list"]).await;
+        assert_eq!(listed.as_array().unwrap().len(), 0, "{group}");
+    }
+}
