@@ -123,7 +123,8 @@ pub(crate) struct EmulatorArgs {
     /// The address to bind, instead of 127.0.0.1:PORT.
     #[arg(long)]
     pub(crate) bind: Option<std::net::SocketAddr>,
-    /// Keep state in this folder across restarts (default: a temporary folder).
+    /// Keep state in this folder across restarts (default: the folder of `--emulator[=DIR]`
+    /// when given, else a temporary folder).
     #[arg(long)]
     pub(crate) data_dir: Option<PathBuf>,
     /// Read the API key the emulator requires from this environment variable (default: a

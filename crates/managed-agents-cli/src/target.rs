@@ -85,7 +85,7 @@ fn tuned(mut config: ClientConfig, global: &GlobalArgs) -> ClientConfig {
 
 /// Where `--emulator` keeps its state when no folder is given, so that one command sees what
 /// the previous one created.
-fn default_emulator_dir() -> PathBuf {
+pub(crate) fn default_emulator_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))

@@ -1158,3 +1158,51 @@ async fn unknown_fields_in_input_files_are_refused_at_any_depth() {
         assert_eq!(listed.as_array().unwrap().len(), 0, "{group}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_emulator_command_serves_the_folder_of_the_global_flag() {
+    use tokio::io::AsyncBufReadExt;
+
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().join("state");
+    let mut child = tokio::process::Command::new(BINARY)
+        .arg(format!("--emulator={}", dir.display()))
+        .args(["emulator", "--port", "0"])
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let data_line = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.starts_with("data in ") {
+                return line;
+            }
+        }
+        panic!("no `data in` line");
+    })
+    .await
+    .expect("the emulator starts");
+    child.kill().await.unwrap();
+    assert_eq!(data_line, format!("data in {}", dir.display()));
+    assert!(dir.join("emulator.lock").exists());
+
+    let other = folder.path().join("other");
+    let output = tokio::process::Command::new(BINARY)
+        .arg(format!("--emulator={}", dir.display()))
+        .args(["emulator", "--port", "0", "--data-dir"])
+        .arg(&other)
+        .env_clear()
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--data-dir") && stderr.contains("--emulator"),
+        "{stderr}"
+    );
+    assert!(!other.exists());
+}

@@ -22,7 +22,9 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
     };
     match cli.command {
         Command::Quickstart => return crate::quickstart::run(&cli.global, printer).await,
-        Command::Emulator(args) => return emulator::serve(args).await,
+        Command::Emulator(args) => {
+            return emulator::serve(args, cli.global.emulator.clone()).await;
+        }
         _ => {}
     }
     let target = Target::connect(&cli.global).await?;
