@@ -223,8 +223,9 @@ pub(crate) fn file_resource(spec: &str) -> Result<ResourceParams, CliError> {
 }
 
 /// `URL`, `URL@BRANCH` or `URL#SHA`, optionally followed by `=/mount/path`. The suffixes are
-/// looked for only in the URL's path, after its host; a URL carrying credentials
-/// (`https://user:token@github.com/…`) is refused without repeating it.
+/// looked for only in the URL's path, after its host. A URL that may carry credentials is
+/// refused without repeating any of it: user info (`https://user:token@github.com/…`), a query
+/// string (`?access_token=…`), or a `#` suffix that is not a hexadecimal commit SHA.
 pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<ResourceParams, CliError> {
     let path_start = url_path_start(spec);
     if spec[..path_start].contains('@') {
@@ -238,12 +239,18 @@ pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<Resource
         None => (&spec[path_start..], None),
     };
     let reference = &spec[..path_start + path.len()];
+    if reference.contains('?') {
+        return Err(CliError::usage(
+            "--repo: the repository URL has a query string (`?…`), which may carry credentials; \
+             give the bare URL and pass the token with --token-env or --token-stdin",
+        ));
+    }
     let suffix = path.find(['#', '@']).map(|index| path_start + index);
     let (url, checkout) = match suffix {
         Some(index) if reference[index..].starts_with('#') => (
             &reference[..index],
             Some(Checkout::Commit(CommitCheckout {
-                sha: reference[index + 1..].to_owned(),
+                sha: commit_sha(&reference[index + 1..])?,
             })),
         ),
         Some(index) => (
@@ -262,6 +269,19 @@ pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<Resource
             checkout,
         },
     ))
+}
+
+/// The SHA after `#` in a `--repo` URL: hexadecimal digits only, so that a fragment such as
+/// `#access_token=…` is refused (without repeating it) rather than sent.
+fn commit_sha(sha: &str) -> Result<String, CliError> {
+    if sha.is_empty() || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(CliError::usage(
+            "--repo: `#` must be followed by a commit SHA (hexadecimal digits); a URL fragment \
+             may carry credentials: give the bare URL and pass the token with --token-env or \
+             --token-stdin",
+        ));
+    }
+    Ok(sha.to_owned())
 }
 
 /// Where a URL's path begins: after `scheme://` and the authority (host, and user info when
@@ -451,6 +471,12 @@ mod tests {
             "https://x-access-token:ghp_SECRET@github.com/o/r@main",
             "https://ghp_SECRET@github.com",
             "ghp_SECRET@github.com/o/r",
+            "https://github.com/o/r?access_token=ghp_SECRET",
+            "https://github.com/o/r?access_token=ghp_SECRET=/src",
+            "https://github.com?access_token=ghp_SECRET",
+            "https://github.com/o/r@main?token=ghp_SECRET",
+            "https://github.com/o/r#access_token=ghp_SECRET",
+            "https://github.com/o/r#ghp_SECRET",
         ] {
             let error = repository_resource(spec, &token).unwrap_err().to_string();
             assert!(!error.contains("SECRET"), "{error}");

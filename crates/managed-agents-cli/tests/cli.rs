@@ -729,6 +729,10 @@ async fn credentials_in_a_repository_url_are_refused_unprinted() {
         format!("https://x-access-token:{secret}@github.com/owner/repo"),
         format!("https://x-access-token:{secret}@github.com/owner/repo@main=/src"),
         format!("https://{secret}@github.com/owner/repo#abc"),
+        format!("https://github.com/owner/repo?access_token={secret}"),
+        format!("https://github.com/owner/repo?access_token={secret}=/src"),
+        format!("https://github.com/owner/repo@main?token={secret}"),
+        format!("https://github.com/owner/repo#access_token={secret}"),
     ] {
         let stderr = harness
             .fails(
