@@ -312,9 +312,13 @@ pub(crate) enum FileCommand {
     Download {
         /// The file's ID.
         id: String,
-        /// Where to write it (default: its file name in the current folder).
+        /// Where to write it (default: its file name in the current folder). An existing
+        /// file there is refused unless `--force` is given.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Replace the file at the destination if there is one.
+        #[arg(long)]
+        force: bool,
     },
     /// Delete a file.
     Delete {
@@ -325,7 +329,8 @@ pub(crate) enum FileCommand {
     PullOutputs {
         /// The session's ID.
         session_id: String,
-        /// The folder to write into (created when missing).
+        /// The folder to write into (created when missing). A file already there is never
+        /// replaced: the output gets the next free ` (2)`, ` (3)` … name instead.
         #[arg(short, long, default_value = ".")]
         dir: PathBuf,
     },

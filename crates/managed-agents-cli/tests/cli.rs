@@ -419,16 +419,53 @@ async fn files_sessions_resources_and_outputs() {
         .await;
     assert_eq!(std::fs::read(&target).unwrap(), b"# done\n");
 
-    // Bad input, one per group.
-    let stderr = harness
-        .fails(
+    // Nothing already on disk is replaced: a second pull picks a new name, and a download
+    // onto an existing file needs --force.
+    std::fs::write(pulled.join("report.md"), b"edited").unwrap();
+    let output = harness
+        .run(
             &[
                 "files",
-                "download",
-                &file_id,
-                "-o",
-                target.to_str().unwrap(),
+                "pull-outputs",
+                &session_id,
+                "--dir",
+                pulled.to_str().unwrap(),
             ],
+            None,
+        )
+        .await;
+    assert!(output.status.success());
+    assert_eq!(std::fs::read(pulled.join("report.md")).unwrap(), b"edited");
+    assert_eq!(
+        std::fs::read(pulled.join("report (2).md")).unwrap(),
+        b"# done\n"
+    );
+    std::fs::write(&target, b"edited").unwrap();
+    let download = [
+        "files",
+        "download",
+        &output_id,
+        "-o",
+        target.to_str().unwrap(),
+    ];
+    let stderr = harness.fails(&download, None, 2).await;
+    assert!(
+        stderr.contains(target.to_str().unwrap())
+            && stderr.contains("--output")
+            && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"edited");
+    let mut forced = download.to_vec();
+    forced.push("--force");
+    harness.json(&forced).await;
+    assert_eq!(std::fs::read(&target).unwrap(), b"# done\n");
+
+    // Bad input, one per group.
+    let never = folder.path().join("never.md");
+    let stderr = harness
+        .fails(
+            &["files", "download", &file_id, "-o", never.to_str().unwrap()],
             None,
             1,
         )
@@ -437,6 +474,7 @@ async fn files_sessions_resources_and_outputs() {
         stderr.contains("403") && stderr.contains("permission_error"),
         "{stderr}"
     );
+    assert!(!never.exists());
     let missing = folder.path().join("missing.csv");
     let stderr = harness
         .fails(&["files", "upload", missing.to_str().unwrap()], None, 2)

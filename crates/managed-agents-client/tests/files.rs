@@ -196,6 +196,39 @@ async fn session_outputs_are_saved_into_a_folder() {
     harness.shutdown().await;
 }
 
+#[tokio::test]
+async fn session_outputs_never_replace_a_file_already_in_the_folder() {
+    let harness = Harness::start().await;
+    let session = idle_session(&harness).await;
+    harness.write_output(&session, "report.md", b"new").await;
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("report.md"), b"mine").unwrap();
+    std::fs::write(folder.path().join("report (2).md"), b"mine too").unwrap();
+
+    for expected in ["report (3).md", "report (4).md"] {
+        let saved = harness
+            .client
+            .files()
+            .download_session_outputs(&session, folder.path())
+            .await
+            .unwrap();
+        assert_eq!(saved.len(), 1);
+        assert_eq!(saved[0].path, folder.path().join(expected));
+        assert_eq!(std::fs::read(&saved[0].path).unwrap(), b"new");
+    }
+    assert_eq!(
+        std::fs::read(folder.path().join("report.md")).unwrap(),
+        b"mine"
+    );
+    assert_eq!(
+        std::fs::read(folder.path().join("report (2).md")).unwrap(),
+        b"mine too"
+    );
+    let names = std::fs::read_dir(folder.path()).unwrap().count();
+    assert_eq!(names, 4, "no temporary file is left behind");
+    harness.shutdown().await;
+}
+
 async fn idle_session_named(harness: &Harness, name: &str) -> SessionId {
     let client = &harness.client;
     let environment = client

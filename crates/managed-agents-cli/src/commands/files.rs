@@ -62,7 +62,7 @@ pub(crate) async fn run(
             let id: FileId = input::id("file ID", &id)?;
             printer.object(&files.retrieve(&id).await?);
         }
-        FileCommand::Download { id, output } => {
+        FileCommand::Download { id, output, force } => {
             let id: FileId = input::id("file ID", &id)?;
             let file = files.retrieve(&id).await?;
             // The last component only, so that a name such as `../x` cannot leave the folder.
@@ -70,6 +70,13 @@ pub(crate) async fn run(
                 let name = Path::new(&file.filename).file_name();
                 PathBuf::from(name.unwrap_or_else(|| "download".as_ref()))
             });
+            if !force && destination.symlink_metadata().is_ok() {
+                return Err(CliError::usage(format!(
+                    "{} already exists: pass --output PATH to save elsewhere, or --force to \
+                     replace it",
+                    destination.display()
+                )));
+            }
             let written = download(&target.client, printer, &file, &destination).await?;
             if printer.json {
                 let path = destination.display().to_string();

@@ -175,9 +175,10 @@ impl Files<'_, NativeTransport> {
 
     /// Downloads every output of `session` into `folder` (created when missing), each under
     /// its file name made safe: only the last component is kept, so nothing escapes the
-    /// folder, and clashing names get a ` (2)`, ` (3)` … suffix. An empty list is asked
-    /// again briefly, as outputs can appear just after a session goes idle. Each download is
-    /// checked against the file's `size_bytes` ([`Error::SizeMismatch`]).
+    /// folder, and a name already taken, by another output or by a file already in the
+    /// folder, gets a ` (2)`, ` (3)` … suffix: no file is ever replaced. An empty list is
+    /// asked again briefly, as outputs can appear just after a session goes idle. Each
+    /// download is checked against the file's `size_bytes` ([`Error::SizeMismatch`]).
     pub async fn download_session_outputs(
         &self,
         session: &SessionId,
@@ -191,12 +192,68 @@ impl Files<'_, NativeTransport> {
         let mut taken = HashSet::new();
         let mut saved = Vec::with_capacity(files.len());
         for file in files {
-            let name = unique_name(&sanitize_filename(&file.filename), &mut taken);
-            let path = folder.join(name);
-            let bytes = self.download_file_to_path(&file, &path).await?;
+            let name = sanitize_filename(&file.filename);
+            let temporary = temporary_path(&folder.join(&name));
+            let downloaded = self
+                .download_into(&file.id, &temporary)
+                .await
+                .and_then(|written| check_size(&file, written));
+            let placed = match downloaded {
+                Ok(bytes) => place_without_replacing(&temporary, folder, &name, &mut taken)
+                    .await
+                    .map(|path| (path, bytes)),
+                Err(error) => Err(error),
+            };
+            let (path, bytes) = match placed {
+                Ok(placed) => placed,
+                Err(error) => {
+                    let _ = tokio::fs::remove_file(&temporary).await;
+                    return Err(error);
+                }
+            };
             saved.push(SavedOutput { file, path, bytes });
         }
         Ok(saved)
+    }
+}
+
+/// Gives the complete download at `temporary` the first name from [`unique_name`] that no
+/// file in `folder` has, without ever replacing one: the name is claimed by a hard link,
+/// which fails when the name exists, so a file created meanwhile by another process is safe.
+/// On a file system without hard links the name is claimed by creating an empty file
+/// exclusively and renaming the download over it; only in that case can a process that
+/// opens the claimed (empty) file in between see it replaced.
+async fn place_without_replacing(
+    temporary: &Path,
+    folder: &Path,
+    name: &str,
+    taken: &mut HashSet<String>,
+) -> Result<PathBuf, Error> {
+    loop {
+        let path = folder.join(unique_name(name, taken));
+        match tokio::fs::hard_link(temporary, &path).await {
+            Ok(()) => {
+                let _ = tokio::fs::remove_file(temporary).await;
+                return Ok(path);
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => {}
+        }
+        let claimed = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await;
+        match claimed {
+            Ok(_) => {
+                return tokio::fs::rename(temporary, &path)
+                    .await
+                    .map(|()| path.clone())
+                    .map_err(|source| io_error(&path, source));
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(io_error(&path, source)),
+        }
     }
 }
 
