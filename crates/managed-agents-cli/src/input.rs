@@ -29,31 +29,47 @@ pub(crate) fn id<T: FromStr<Err = IdError>>(what: &str, value: &str) -> Result<T
         .map_err(|error: IdError| CliError::usage(format!("{what}: {error}")))
 }
 
-/// Parses `KEY=VALUE` pairs for a create body.
+/// Parses `KEY=VALUE` pairs for a create body; a key given twice is refused.
 pub(crate) fn metadata(args: &MetadataArgs) -> Result<Option<Metadata>, CliError> {
     if args.metadata.is_empty() {
         return Ok(None);
     }
     let mut metadata = Metadata::new();
-    for pair in &args.metadata {
-        let (key, value) = split_pair(pair)?;
+    for (key, value) in pairs(args)? {
         metadata.insert(key.to_owned(), value.to_owned());
     }
     Ok(Some(metadata))
 }
 
-/// Parses `KEY=VALUE` pairs for an update body: an empty value deletes the key.
+/// Parses `KEY=VALUE` pairs for an update body: an empty value deletes the key; a key given
+/// twice is refused.
 pub(crate) fn metadata_patch(args: &MetadataArgs) -> Result<Option<MetadataPatch>, CliError> {
     if args.metadata.is_empty() {
         return Ok(None);
     }
     let mut patch = MetadataPatch::new();
-    for pair in &args.metadata {
-        let (key, value) = split_pair(pair)?;
+    for (key, value) in pairs(args)? {
         let value = (!value.is_empty()).then(|| value.to_owned());
         patch.insert(key.to_owned(), value);
     }
     Ok(Some(patch))
+}
+
+/// Every `--metadata` pair split at its first `=`, refusing a key given twice: keeping the
+/// last value silently would hide a mistake.
+fn pairs(args: &MetadataArgs) -> Result<Vec<(&str, &str)>, CliError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut pairs = Vec::with_capacity(args.metadata.len());
+    for pair in &args.metadata {
+        let (key, value) = split_pair(pair)?;
+        if !seen.insert(key) {
+            return Err(CliError::usage(format!(
+                "--metadata: key `{key}` is given more than once"
+            )));
+        }
+        pairs.push((key, value));
+    }
+    Ok(pairs)
 }
 
 fn split_pair(pair: &str) -> Result<(&str, &str), CliError> {

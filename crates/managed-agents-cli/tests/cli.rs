@@ -1248,3 +1248,30 @@ async fn the_emulator_command_serves_the_folder_of_the_global_flag() {
     );
     assert!(!other.exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metadata_key_given_twice_is_refused() {
+    let mut harness = Harness::start().await;
+    let environment = harness
+        .json(&["environments", "create", "--name", "keys"])
+        .await;
+    let environment_id = environment["id"].as_str().unwrap().to_owned();
+    for args in [
+        vec!["environments", "create", "--name", "twice"],
+        vec!["environments", "update", &environment_id],
+    ] {
+        let mut args = args;
+        args.extend(["--metadata", "team=a", "--metadata", "team=b"]);
+        let stderr = harness.fails(&args, None, 2).await;
+        assert!(
+            stderr.contains("--metadata") && stderr.contains("`team`"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let listed = harness.json(&["environments", "list"]).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let fetched = harness
+        .json(&["environments", "get", &environment_id])
+        .await;
+    assert_eq!(fetched["metadata"], serde_json::json!({}));
+}
