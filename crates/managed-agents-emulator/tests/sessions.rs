@@ -526,3 +526,31 @@ async fn sdk_style_filters_are_understood() {
         .expect_error(400, "invalid_request_error");
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_memory_store_access_the_spec_does_not_list_is_refused() {
+    let harness = Harness::start().await;
+    let store = harness
+        .post("/v1/memory_stores", json!({"name": "notes"}))
+        .await
+        .ok();
+    let agent = harness.agent("access").await;
+    let environment = harness.environment("access").await;
+    let body = |access: &str| {
+        json!({"agent": agent["id"], "environment_id": environment["id"],
+               "resources": [{"type": "memory_store", "memory_store_id": store["id"],
+                              "access": access}]})
+    };
+    let message = harness
+        .post("/v1/sessions", body("write_only"))
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(
+        message.starts_with("resources[0].access:") && message.contains("`write_only`"),
+        "{message}"
+    );
+    assert_eq!(count_sessions(&harness).await, 0);
+    let read_only = harness.post("/v1/sessions", body("read_only")).await.ok();
+    assert_eq!(read_only["resources"][0]["access"], "read_only");
+    harness.shutdown().await;
+}

@@ -14,7 +14,7 @@ use crate::environments::{
 };
 use crate::memory_stores::{MemoryStoreCreateParams, MemoryStoreUpdateParams};
 use crate::patch::Patch;
-use crate::resources::{Checkout, ResourceParams, SessionResourceUpdateParams};
+use crate::resources::{Checkout, MemoryAccess, ResourceParams, SessionResourceUpdateParams};
 use crate::sessions::{SessionCreateParams, SessionUpdateParams};
 use crate::vaults::{VaultCreateParams, VaultUpdateParams};
 
@@ -549,7 +549,7 @@ fn check_model(checker: &mut Checker, model: &ModelParam) {
     if let Some(speed @ ModelSpeed::Other(_)) = speed {
         checker.fail(
             "model.speed",
-            format!("must be `standard` or `fast`, got `{speed}`"),
+            format!("must be {}, got `{speed}`", known_list(ModelSpeed::KNOWN)),
         );
     }
 }
@@ -697,6 +697,15 @@ pub(crate) fn check_resource(checker: &mut Checker, path: &str, resource: &Resou
                 format!("{path}.memory_store_id"),
                 store.memory_store_id
             );
+            if let Some(access @ MemoryAccess::Other(_)) = &store.access {
+                checker.fail(
+                    format!("{path}.access"),
+                    format!(
+                        "must be {}, got `{access}`",
+                        known_list(MemoryAccess::KNOWN)
+                    ),
+                );
+            }
             checker.optional_length(
                 &format!("{path}.instructions"),
                 store.instructions.as_deref(),
