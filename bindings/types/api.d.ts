@@ -620,16 +620,18 @@ export interface EnvironmentUpdateParams {
   description?: string | null;
   /**
    * A partial configuration: omitted inner fields keep their values; `type` cannot change.
+   * It cannot be `null`.
    */
-  config?: EnvironmentConfigUpdateParams | null;
+  config?: EnvironmentConfigUpdateParams;
   /**
-   * A metadata patch: a key set to `null` or `""` is deleted, others are upserted.
+   * A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+   * field cannot be `null`.
    */
   metadata?: {
     [k: string]: string | null | undefined;
-  } | null;
+  };
   /**
-   * A new scope.
+   * A new scope; `null` clears it (the environment then carries no `scope`).
    */
   scope?: EnvironmentScopeParams | null;
 }
@@ -850,19 +852,20 @@ export interface AgentUpdateParams {
    */
   description?: string | null;
   /**
-   * New MCP servers, replacing the stored list.
+   * New MCP servers, replacing the stored list; `[]` removes them all, `null` is refused.
    */
-  mcp_servers?: McpServerParams[] | null;
+  mcp_servers?: McpServerParams[];
   /**
-   * New tools, replacing the stored list.
+   * New tools, replacing the stored list; `[]` removes them all, `null` is refused.
    */
-  tools?: ToolParams[] | null;
+  tools?: ToolParams[];
   /**
-   * A metadata patch.
+   * A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+   * field cannot be `null`.
    */
   metadata?: {
     [k: string]: string | null | undefined;
-  } | null;
+  };
 }
 /**
  * One page of a list: the superset of both envelopes.
@@ -953,11 +956,12 @@ export interface VaultUpdateParams {
    */
   display_name?: string;
   /**
-   * A metadata patch.
+   * A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+   * field cannot be `null`.
    */
   metadata?: {
     [k: string]: string | null | undefined;
-  } | null;
+  };
 }
 /**
  * One page of a list: the superset of both envelopes.
@@ -1060,11 +1064,12 @@ export interface MemoryStoreUpdateParams {
    */
   description?: string | null;
   /**
-   * A metadata patch.
+   * A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+   * field cannot be `null`.
    */
   metadata?: {
     [k: string]: string | null | undefined;
-  } | null;
+  };
 }
 /**
  * One page of a list: the superset of both envelopes.
@@ -1289,11 +1294,12 @@ export interface SessionUpdateParams {
    */
   title?: string | null;
   /**
-   * A metadata patch.
+   * A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+   * field cannot be `null`.
    */
   metadata?: {
     [k: string]: string | null | undefined;
-  } | null;
+  };
 }
 /**
  * One page of a list: the superset of both envelopes.

@@ -153,9 +153,7 @@ pub(crate) async fn update(
         if let Some(patch) = params.metadata {
             apply_metadata_patch(&mut environment.metadata, patch);
         }
-        if let Some(scope) = params.scope {
-            environment.scope = Some(scope);
-        }
+        params.scope.apply_to(&mut environment.scope);
         if let Some(update) = params.config {
             environment.config = merge_config(environment.config, update)?;
         }

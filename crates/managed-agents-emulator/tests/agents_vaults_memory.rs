@@ -232,3 +232,52 @@ async fn vaults_and_memory_stores_have_their_lifecycle() {
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn null_is_refused_for_lists_and_metadata_that_cannot_be_cleared() {
+    let harness = Harness::start().await;
+    let agent = harness.agent("nulls").await;
+    let agent_path = format!("/v1/agents/{}", agent["id"].as_str().unwrap());
+    for field in ["tools", "mcp_servers", "metadata"] {
+        let message = harness
+            .post(&agent_path, json!({"version": 1, field: null}))
+            .await
+            .expect_error(400, "invalid_request_error");
+        assert!(
+            message.starts_with(&format!("{field}: cannot be null")),
+            "{message}"
+        );
+    }
+    assert_eq!(harness.get(&agent_path).await.ok()["version"], 1);
+
+    let vault = harness
+        .post("/v1/vaults", json!({"display_name": "v"}))
+        .await
+        .ok();
+    let store = harness
+        .post("/v1/memory_stores", json!({"name": "m"}))
+        .await
+        .ok();
+    let session = harness.session(json!({"metadata": {"a": "1"}})).await;
+    for object in [vault, store, session.clone()] {
+        let path = match object["type"].as_str().unwrap() {
+            "vault" => "vaults",
+            "memory_store" => "memory_stores",
+            _ => "sessions",
+        };
+        let message = harness
+            .post(
+                &format!("/v1/{path}/{}", object["id"].as_str().unwrap()),
+                json!({"metadata": null}),
+            )
+            .await
+            .expect_error(400, "invalid_request_error");
+        assert!(message.starts_with("metadata: cannot be null"), "{message}");
+    }
+    let session_path = format!("/v1/sessions/{}", session["id"].as_str().unwrap());
+    assert_eq!(
+        harness.get(&session_path).await.ok()["metadata"],
+        json!({"a": "1"})
+    );
+    harness.shutdown().await;
+}

@@ -362,3 +362,35 @@ async fn a_scope_the_spec_does_not_list_is_refused() {
     assert_eq!(harness.get(&path).await.ok()["scope"], "account");
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn null_is_refused_where_a_field_cannot_be_cleared_and_clears_the_scope() {
+    let harness = Harness::start().await;
+    let created = harness
+        .post(
+            "/v1/environments",
+            json!({"name": "n", "scope": "account", "metadata": {"a": "1"}}),
+        )
+        .await
+        .ok();
+    let path = format!("/v1/environments/{}", created["id"].as_str().unwrap());
+    for field in ["config", "metadata"] {
+        let message = harness
+            .post(&path, json!({ field: null }))
+            .await
+            .expect_error(400, "invalid_request_error");
+        assert!(
+            message.starts_with(&format!("{field}: cannot be null")),
+            "{message}"
+        );
+    }
+    let kept = harness.get(&path).await.ok();
+    assert_eq!(kept["metadata"], json!({"a": "1"}));
+    assert_eq!(kept["config"]["type"], "cloud");
+    assert_eq!(kept["scope"], "account");
+
+    let unscoped = harness.post(&path, json!({"scope": null})).await.ok();
+    assert!(unscoped.get("scope").is_none(), "{unscoped}");
+    assert!(harness.get(&path).await.ok().get("scope").is_none());
+    harness.shutdown().await;
+}

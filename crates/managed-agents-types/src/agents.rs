@@ -225,14 +225,30 @@ pub struct AgentUpdateParams {
     /// A new description; `null` clears it.
     #[serde(default, skip_serializing_if = "Patch::is_omitted")]
     pub description: Patch<String>,
-    /// New MCP servers, replacing the stored list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// New MCP servers, replacing the stored list; `[]` removes them all, `null` is refused.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Vec<McpServer>")]
     pub mcp_servers: Option<Vec<McpServer>>,
-    /// New tools, replacing the stored list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// New tools, replacing the stored list; `[]` removes them all, `null` is refused.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Vec<Tool>")]
     pub tools: Option<Vec<Tool>>,
-    /// A metadata patch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+    /// field cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "MetadataPatch")]
     pub metadata: Option<MetadataPatch>,
 }
 

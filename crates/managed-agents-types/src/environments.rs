@@ -196,14 +196,26 @@ pub struct EnvironmentUpdateParams {
     #[serde(default, skip_serializing_if = "Patch::is_omitted")]
     pub description: Patch<String>,
     /// A partial configuration: omitted inner fields keep their values; `type` cannot change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// It cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "EnvironmentConfigUpdate")]
     pub config: Option<EnvironmentConfigUpdate>,
-    /// A metadata patch: a key set to `null` or `""` is deleted, others are upserted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+    /// field cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "MetadataPatch")]
     pub metadata: Option<MetadataPatch>,
-    /// A new scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<EnvironmentScope>,
+    /// A new scope; `null` clears it (the environment then carries no `scope`).
+    #[serde(default, skip_serializing_if = "Patch::is_omitted")]
+    pub scope: Patch<EnvironmentScope>,
 }
 
 open_union! {

@@ -60,8 +60,14 @@ pub struct MemoryStoreUpdateParams {
     /// A new description; `null` resets it to `""`.
     #[serde(default, skip_serializing_if = "Patch::is_omitted")]
     pub description: Patch<String>,
-    /// A metadata patch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A metadata patch: a key set to `null` or `""` is deleted, others are upserted. The whole
+    /// field cannot be `null`.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "MetadataPatch")]
     pub metadata: Option<MetadataPatch>,
 }
 

@@ -440,7 +440,7 @@ impl Validate for EnvironmentUpdateParams {
         if let Some(metadata) = &self.metadata {
             checker.metadata_patch("metadata", metadata);
         }
-        check_scope(&mut checker, self.scope.as_ref());
+        check_scope(&mut checker, self.scope.value());
         match &self.config {
             Some(EnvironmentConfigUpdate::Cloud(cloud)) => {
                 check_cloud_update(&mut checker, "config", cloud)
