@@ -25,11 +25,13 @@ pub struct FaultPlan {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
-    /// The HTTP method to match; any method when unset.
+    /// The HTTP method to match, in any letter case (the plan shows it upper-cased); any
+    /// method when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    /// The path to match; any path when unset. A `*` at the end matches any rest (`/v1/*`),
-    /// a `*` elsewhere one path segment or the rest of one (`/v1/files/*/content`).
+    /// The path to match, starting with `/`, without a query, outside `/_emulator/`; any path
+    /// when unset. A `*` at the end matches any rest (`/v1/*`), a `*` elsewhere one or more
+    /// characters within one path segment (`/v1/files/*/content`, `/v1/files/file_*/content`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// How many matching requests the rule hits; every one when unset.
@@ -80,10 +82,22 @@ pub enum DropWhen {
 }
 
 impl FaultPlan {
-    /// Checks the plan's values: statuses from 400 to 599, probabilities from 0 to 1, header
-    /// names and values that HTTP allows.
+    /// Checks the plan's values: methods and header names and values that HTTP allows, paths
+    /// that a request can have, statuses from 400 to 599, probabilities from 0 to 1. A rule
+    /// that could never match is refused rather than kept silently.
     pub fn check(&self) -> Result<(), String> {
         for (index, rule) in self.rules.iter().enumerate() {
+            if let Some(method) = &rule.method
+                && axum::http::Method::from_bytes(method.as_bytes()).is_err()
+            {
+                return Err(format!(
+                    "rules[{index}].method must be an HTTP method such as `GET`, got {method:?}"
+                ));
+            }
+            if let Some(path) = &rule.path {
+                check_rule_path(path)
+                    .map_err(|message| format!("rules[{index}].path {message}"))?;
+            }
             if let Some(probability) = rule.probability
                 && !(0.0..=1.0).contains(&probability)
             {
@@ -107,6 +121,24 @@ impl FaultPlan {
         }
         Ok(())
     }
+}
+
+/// Why a rule's path could never match a request path, if it could not.
+fn check_rule_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err(format!("must start with `/`, got {path:?}"));
+    }
+    if path.contains(['?', '#']) {
+        return Err(format!(
+            "is matched against the path alone, so it must not contain `?` or `#`, got {path:?}"
+        ));
+    }
+    if path.starts_with("/_emulator/") || path == "/_emulator" {
+        return Err(format!(
+            "must not name a `/_emulator/` endpoint, which faults never hit, got {path:?}"
+        ));
+    }
+    Ok(())
 }
 
 /// One rule and how often it can still fire.
@@ -154,10 +186,15 @@ impl FaultState {
         let rules = plan
             .rules
             .into_iter()
-            .map(|rule| RuleState {
-                remaining: rule.times,
-                rule,
-                hits: 0,
+            .map(|mut rule| {
+                if let Some(method) = &mut rule.method {
+                    method.make_ascii_uppercase();
+                }
+                RuleState {
+                    remaining: rule.times,
+                    rule,
+                    hits: 0,
+                }
             })
             .collect();
         Active {
@@ -272,7 +309,7 @@ mod tests {
     }
 
     #[test]
-    fn a_star_is_one_segment_in_the_middle_and_any_rest_at_the_end() {
+    fn a_star_is_within_one_segment_in_the_middle_and_any_rest_at_the_end() {
         let content = "/v1/files/*/content";
         assert!(path_matches(content, "/v1/files/file_011Cabc/content"));
         assert!(!path_matches(content, "/v1/files//content"));
@@ -291,6 +328,8 @@ mod tests {
             "/v1/files/file_*/content",
             "/v1/files/f/content"
         ));
+        assert!(path_matches("/v1/fi*es", "/v1/files"));
+        assert!(!path_matches("/v1/fi*es", "/v1/fi/es"));
         assert!(path_matches("/v1/*", "/v1/files/a/content"));
         assert!(path_matches("/v1/files*", "/v1/files"));
         assert!(!path_matches("/v1/files", "/v1/files/a"));
@@ -313,6 +352,17 @@ mod tests {
     fn bad_plans_are_refused() {
         let bad = plan(r#"{"rules":[{"probability":2,"fault":{"type":"delay","ms":1}}]}"#);
         assert!(bad.check().is_err());
+        for (rule, field) in [
+            (r#""path":"v1/files""#, "rules[0].path"),
+            (r#""path":"/v1/files?beta=true""#, "rules[0].path"),
+            (r#""path":"/_emulator/faults""#, "rules[0].path"),
+            (r#""method":"GE T""#, "rules[0].method"),
+            (r#""method":"""#, "rules[0].method"),
+        ] {
+            let json = format!(r#"{{"rules":[{{{rule},"fault":{{"type":"delay","ms":1}}}}]}}"#);
+            let message = plan(&json).check().unwrap_err();
+            assert!(message.starts_with(field), "{rule}: {message}");
+        }
         assert!(
             serde_json::from_str::<FaultPlan>(r#"{"rules":[{"fault":{"type":"x"}}]}"#).is_err()
         );

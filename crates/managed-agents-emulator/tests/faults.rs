@@ -196,6 +196,7 @@ async fn bad_plans_are_refused_and_keep_the_old_one() {
         json!({"rules": [{"probability": 1.5, "fault": {"type": "delay", "ms": 1}}]}),
         json!({"rules": [{"fault": {"type": "explode"}}]}),
         json!({"rulez": []}),
+        json!({"rules": [{"path": "v1/agents", "fault": {"type": "delay", "ms": 1}}]}),
     ] {
         let answer = harness
             .send(
@@ -245,5 +246,51 @@ async fn a_star_in_a_rule_path_matches_one_segment_or_any_rest() {
     let plan = get_plan(&harness).await;
     assert_eq!(plan["rules"][0]["hits"], 1);
     assert_eq!(plan["rules"][1]["hits"], 1);
+    harness.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_rule_that_could_never_match_is_refused_naming_the_rule_and_field() {
+    let harness = Harness::start().await;
+    for (rule, field) in [
+        (json!({"path": "v1/files"}), "rules[1].path"),
+        (json!({"path": "/v1/files?beta=true"}), "rules[1].path"),
+        (json!({"path": "/_emulator/faults"}), "rules[1].path"),
+        (json!({"method": "GE T"}), "rules[1].method"),
+    ] {
+        let mut rule = rule;
+        rule["fault"] = json!({"type": "delay", "ms": 1});
+        let plan = json!({"rules": [{"fault": {"type": "delay", "ms": 1}}, rule]});
+        let message = harness
+            .send(
+                harness
+                    .http
+                    .put(harness.url("/_emulator/faults"))
+                    .header("x-api-key", KEY)
+                    .json(&plan),
+            )
+            .await
+            .expect_error(400, "invalid_request_error");
+        assert!(message.starts_with(field), "{message}");
+    }
+    harness.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_lower_case_method_matches_and_is_shown_upper_cased() {
+    let harness = Harness::start().await;
+    put_plan(
+        &harness,
+        json!({"rules": [{"method": "get", "path": "/v1/fi*es",
+                          "fault": {"type": "status", "status": 503}}]}),
+    )
+    .await;
+    harness
+        .get("/v1/files")
+        .await
+        .expect_error(503, "api_error");
+    let plan = get_plan(&harness).await;
+    assert_eq!(plan["rules"][0]["method"], "GET");
+    assert_eq!(plan["rules"][0]["hits"], 1);
     harness.shutdown().await;
 }
