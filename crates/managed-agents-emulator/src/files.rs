@@ -60,9 +60,10 @@ fn multipart_rejection(headers: &HeaderMap, rejection: MultipartRejection) -> Ap
 /// when a declared `content-length` is compared with the size limit.
 pub(crate) const MULTIPART_OVERHEAD: u64 = 1024 * 1024;
 
-/// `POST /v1/files`: one multipart part named `file`, streamed to disk. A body that declares
-/// more than the limit plus [`MULTIPART_OVERHEAD`], or a part that passes the limit, is refused
-/// at once with 413; the gateway discards the rest of the body after the answer.
+/// `POST /v1/files`: one multipart part named `file` (a second one is 400), streamed to disk.
+/// A body that declares more than the limit plus [`MULTIPART_OVERHEAD`], or a part that passes
+/// the limit, is refused at once with 413; the gateway discards the rest of the body after the
+/// answer.
 pub(crate) async fn upload(
     state: AppStateRef,
     headers: HeaderMap,
@@ -82,9 +83,15 @@ pub(crate) async fn upload(
     let mut multipart = multipart.map_err(|rejection| multipart_rejection(&headers, rejection))?;
     let mut uploaded = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
-        if field.name() != Some("file") || uploaded.is_some() {
+        if field.name() != Some("file") {
             while field.chunk().await.map_err(multipart_error)?.is_some() {}
             continue;
+        }
+        if uploaded.is_some() {
+            return Err(ApiError::invalid(
+                "file: the multipart body has more than one part named `file`; send one file \
+                 per upload",
+            ));
         }
         let raw_name = field.file_name().unwrap_or("").to_owned();
         let mime_type = field

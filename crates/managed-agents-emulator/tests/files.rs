@@ -44,6 +44,30 @@ async fn uploads_keep_the_name_and_are_not_downloadable() {
         .await
         .expect_error(404, "not_found_error");
 
+    let files_before = harness.get("/v1/files").await.ok()["data"].clone();
+    let two_files = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"one".to_vec()).file_name("one.txt"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"two".to_vec()).file_name("two.txt"),
+        );
+    let message = harness
+        .send(
+            harness
+                .request(Method::POST, "/v1/files")
+                .multipart(two_files),
+        )
+        .await
+        .expect_error(400, "invalid_request_error");
+    assert!(
+        message.starts_with("file:") && message.contains("more than one part named `file`"),
+        "{message}"
+    );
+    assert_eq!(harness.get("/v1/files").await.ok()["data"], files_before);
+
     let no_part = reqwest::multipart::Form::new().text("purpose", "x");
     harness
         .send(
