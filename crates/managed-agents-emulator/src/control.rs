@@ -17,8 +17,19 @@ use crate::http::{ControlJson, declared_length, header as header_value, json_bod
 use crate::sandbox::{self, TempFile};
 use crate::sessions;
 
+/// Whether a request's content type says nothing about the file it carries: empty, or a
+/// default that tools send for any body (`curl --data-binary` sends
+/// `application/x-www-form-urlencoded`, many clients `application/octet-stream`).
+fn is_generic_content_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.is_empty()
+        || essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        || essence.eq_ignore_ascii_case("application/octet-stream")
+}
+
 /// `PUT /_emulator/sessions/{session_id}/outputs/{path}`: writes the body to the session's
-/// outputs folder and answers the captured, downloadable file.
+/// outputs folder and answers the captured, downloadable file. Its mime type is the request's
+/// `content-type`, or, when that is absent or generic, a guess from the file name.
 pub(crate) async fn put_output(
     state: AppStateRef,
     Path((session_id, relative)): Path<(String, String)>,
@@ -28,7 +39,7 @@ pub(crate) async fn put_output(
     sessions::exists(&state, &session_id)?;
     sandbox::check_output_path(&relative)?;
     let mime_type = header_value(&headers, header::CONTENT_TYPE.as_str())
-        .filter(|mime| !mime.trim().is_empty())
+        .filter(|mime| !is_generic_content_type(mime))
         .map(str::to_owned);
 
     let too_large = || {

@@ -431,3 +431,40 @@ async fn files_can_be_listed_by_ids() {
         .expect_error(400, "invalid_request_error");
     harness.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_output_sent_with_a_generic_content_type_gets_a_type_from_its_name() {
+    let harness = Harness::start().await;
+    let session = harness.session(json!({})).await;
+    let session_id = session["id"].as_str().unwrap();
+    for (path, sent, expected) in [
+        (
+            "report.md",
+            "application/x-www-form-urlencoded",
+            "text/markdown",
+        ),
+        ("data.csv", "application/octet-stream", "text/csv"),
+        ("notes.txt", "", "text/plain"),
+        (
+            "table.csv",
+            "text/plain; charset=utf-8",
+            "text/plain; charset=utf-8",
+        ),
+    ] {
+        let written = harness
+            .put_output(session_id, path, sent, b"x".to_vec())
+            .await
+            .ok();
+        assert_eq!(written["mime_type"], expected, "{path} sent as {sent:?}");
+    }
+    let request = harness
+        .http
+        .put(harness.url(&format!(
+            "/_emulator/sessions/{session_id}/outputs/summary.md"
+        )))
+        .header("x-api-key", KEY)
+        .body(b"# Summary".to_vec());
+    let written = harness.send(request).await.ok();
+    assert_eq!(written["mime_type"], "text/markdown", "no content-type");
+    harness.shutdown().await;
+}
