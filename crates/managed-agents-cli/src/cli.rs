@@ -461,6 +461,10 @@ pub(crate) enum ResourceCommand {
         /// Where the token comes from.
         #[command(flatten)]
         token: TokenArgs,
+        /// Anything after the IDs: refused without being shown, since a token given there
+        /// would otherwise be echoed in the parser's error.
+        #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+        stray: Vec<String>,
     },
     /// Remove a resource from a session.
     Delete {

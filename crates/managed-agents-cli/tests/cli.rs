@@ -511,6 +511,22 @@ async fn files_sessions_resources_and_outputs() {
         )
         .await;
     assert!(stderr.contains("empty"), "{stderr}");
+    // A token given by mistake after the IDs is refused without being repeated.
+    let stderr = harness
+        .fails(
+            &[
+                "resources",
+                "rotate-token",
+                &session_id,
+                &repository_id,
+                "ghp_positional_secret",
+            ],
+            None,
+            2,
+        )
+        .await;
+    assert!(stderr.contains("--token-stdin"), "{stderr}");
+    assert!(!stderr.contains("ghp_positional_secret"), "{stderr}");
     let stderr = harness
         .fails(
             &["agents", "create", "--name", "x", "--mcp-server", "nourl"],

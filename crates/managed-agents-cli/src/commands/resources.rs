@@ -74,7 +74,14 @@ pub(crate) async fn run(
             session_id,
             resource_id,
             token,
+            stray,
         } => {
+            if !stray.is_empty() {
+                return Err(CliError::usage(
+                    "rotate-token takes no token on the command line (it would show in the \
+                     process list and the shell history): use --token-env NAME or --token-stdin",
+                ));
+            }
             let session: SessionId = input::id("session ID", &session_id)?;
             let resource: SessionResourceId = input::id("resource ID", &resource_id)?;
             let params = SessionResourceUpdateParams {
