@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Credentials come from ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) and the address from
 /// ANTHROPIC_BASE_URL; `--emulator` sends everything to an embedded local emulator instead.
 #[derive(Debug, Parser)]
-#[command(name = "managed-agents", version, propagate_version = true)]
+#[command(name = "managed-agents", version)]
 pub(crate) struct Cli {
     /// Settings shared by every command.
     #[command(flatten)]

@@ -83,7 +83,8 @@ impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) | Self::Input { .. } => 2,
-            Self::Client(ClientError::Validation(_)) => 2,
+            // A malformed setting (the base URL, a header) is refused before anything is sent.
+            Self::Client(ClientError::Validation(_) | ClientError::Config(_)) => 2,
             _ => 1,
         }
     }

@@ -255,7 +255,7 @@ pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<Resource
         None => (&spec[path_start..], None),
     };
     let reference = &spec[..path_start + path.len()];
-    if reference.contains('?') {
+    if spec.contains('?') {
         return Err(CliError::usage(
             "--repo: the repository URL has a query string (`?…`), which may carry credentials; \
              give the bare URL and pass the token with --token-env or --token-stdin",
@@ -272,11 +272,20 @@ pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<Resource
         Some(index) => (
             &reference[..index],
             Some(Checkout::Branch(BranchCheckout {
-                name: reference[index + 1..].to_owned(),
+                name: branch_name(&reference[index + 1..])?,
             })),
         ),
         None => (reference, None),
     };
+    if !url
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-/:".contains(c))
+    {
+        return Err(CliError::usage(
+            "--repo: the repository URL must look like `https://github.com/<owner>/<repo>` \
+             (letters, digits, `.`, `_`, `-` and `/` only)",
+        ));
+    }
     Ok(ResourceParams::GithubRepository(
         GithubRepositoryResourceParams {
             url: url.to_owned(),
@@ -285,6 +294,20 @@ pub(crate) fn repository_resource(spec: &str, token: &Secret) -> Result<Resource
             checkout,
         },
     ))
+}
+
+/// The branch after `@` in a `--repo` URL: a name git accepts as a ref (no space, control
+/// character, `#`, `:`, `;`, `~`, `^`, `*`, `[` or `\\`), refused without being repeated since a
+/// misplaced secret may sit there.
+fn branch_name(name: &str) -> Result<String, CliError> {
+    let refused = |c: char| c.is_whitespace() || c.is_control() || "#:;~^*[\\".contains(c);
+    if name.is_empty() || name.chars().any(refused) {
+        return Err(CliError::usage(
+            "--repo: `@` must be followed by a branch name that git accepts (no space, `#`, `:`, \
+             `;`, `~`, `^`, `*`, `[` or `\\`); give a commit as `URL#SHA` instead of a branch",
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 /// The SHA after `#` in a `--repo` URL: hexadecimal digits only, so that a fragment such as
@@ -497,6 +520,22 @@ mod tests {
             let error = repository_resource(spec, &token).unwrap_err().to_string();
             assert!(!error.contains("SECRET"), "{error}");
             assert!(error.contains("--token-env"), "{error}");
+        }
+        // Whatever else may hold a misplaced secret is refused unrepeated too.
+        for spec in [
+            "https://github.com/o/r@main#SECRET",
+            "https://github.com/o/r@feature/x#0123abcd",
+            "https://github.com/o/r@ma:SECRET",
+            "https://github.com/o/r=path?SECRET",
+            "https://github.com/o/r;SECRET",
+            "https://github.com/o/r SECRET",
+        ] {
+            let error = repository_resource(spec, &token).unwrap_err().to_string();
+            assert!(!error.contains("SECRET"), "{spec}: {error}");
+            assert!(
+                error.starts_with("--repo") || error.contains("--repo"),
+                "{error}"
+            );
         }
     }
 

@@ -296,6 +296,22 @@ async fn files_sessions_resources_and_outputs() {
         ])
         .await;
     assert_eq!(agent["tools"][1]["mcp_server_name"], "github");
+    let version = agent["version"]
+        .as_u64()
+        .expect("an agent has a version")
+        .to_string();
+    let renamed = harness
+        .json(&[
+            "agents",
+            "update",
+            &id(&agent),
+            "--version",
+            &version,
+            "--name",
+            "GitHub Agent 2",
+        ])
+        .await;
+    assert_eq!(renamed["name"], "GitHub Agent 2");
     let environment = harness
         .json(&["environments", "create", "--name", "python-dev"])
         .await;
@@ -527,6 +543,20 @@ async fn files_sessions_resources_and_outputs() {
         .await;
     assert!(stderr.contains("--token-stdin"), "{stderr}");
     assert!(!stderr.contains("ghp_positional_secret"), "{stderr}");
+    let stderr = harness
+        .fails(
+            &[
+                "resources",
+                "rotate-token",
+                &session_id,
+                "ghp_in_place_of_id",
+            ],
+            None,
+            2,
+        )
+        .await;
+    assert!(stderr.contains("--token-stdin"), "{stderr}");
+    assert!(!stderr.contains("ghp_in_place_of_id"), "{stderr}");
     let stderr = harness
         .fails(
             &["agents", "create", "--name", "x", "--mcp-server", "nourl"],
@@ -1290,4 +1320,28 @@ async fn a_metadata_key_given_twice_is_refused() {
         .json(&["environments", "get", &environment_id])
         .await;
     assert_eq!(fetched["metadata"], serde_json::json!({}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_base_url_with_credentials_is_refused_unrepeated() {
+    let output = tokio::process::Command::new(BINARY)
+        .args([
+            "--base-url",
+            "HTTP://user:s3cret_pw@127.0.0.1:1",
+            "vaults",
+            "list",
+        ])
+        .env_clear()
+        .env("ANTHROPIC_API_KEY", "sk-test")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("carries credentials"), "{stderr}");
+    assert!(
+        !stderr.contains("s3cret_pw") && !stdout.contains("s3cret_pw"),
+        "{stderr}"
+    );
 }

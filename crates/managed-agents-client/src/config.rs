@@ -16,12 +16,16 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// How long connecting may take, by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// `base_url` as it may be shown: user info masked, any query or fragment replaced by `?…`.
+/// `base_url` as it may be shown: everything up to the last `@` masked (user info, in whatever
+/// shape the URL has), any query or fragment replaced by `?…`.
 fn base_url_for_display(base_url: &str) -> String {
-    let masked = managed_agents_types::validation::mask_userinfo(base_url);
-    match masked.find(['?', '#']) {
-        Some(index) => format!("{}?…", &masked[..index]),
-        None => masked.into_owned(),
+    let shown = match base_url.rfind('@') {
+        Some(at) => format!("***{}", &base_url[at..]),
+        None => base_url.to_owned(),
+    };
+    match shown.find(['?', '#']) {
+        Some(index) => format!("{}?…", &shown[..index]),
+        None => shown,
     }
 }
 

@@ -283,11 +283,19 @@ fn base_headers(config: &ClientConfig) -> Result<HeaderMap, Error> {
 /// query or a fragment is refused without being repeated, since those parts can hold secrets.
 fn check_base_url(base_url: &str) -> Result<(), Error> {
     let refuse = |why: &str| -> Result<(), Error> { Err(ConfigError(why.to_owned()).into()) };
-    let rest = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"));
+    // The scheme is case-insensitive; an `@` anywhere is taken as credentials, whatever the
+    // URL's shape, so that a malformed URL holding a password is never repeated either.
+    let scheme_end = base_url.find("://").map(|index| index + 3);
+    let rest = scheme_end
+        .filter(|&end| {
+            matches!(
+                base_url[..end].to_ascii_lowercase().as_str(),
+                "http://" | "https://"
+            )
+        })
+        .map(|end| &base_url[end..]);
     let authority = rest.and_then(|rest| rest.split(['/', '?', '#']).next());
-    if authority.is_some_and(|authority| authority.contains('@')) {
+    if base_url.contains('@') {
         return refuse(
             "the base URL carries credentials (`user:password@`); pass the API key or token \
              through the client's credentials instead",

@@ -271,6 +271,9 @@ async fn a_malformed_base_url_is_a_configuration_error_and_is_not_retried() {
     }
     for (base_url, why) in [
         ("http://user:s3cret@127.0.0.1:1", "carries credentials"),
+        ("HTTP://user:s3cret@127.0.0.1:1", "carries credentials"),
+        ("ftp://user:s3cret@127.0.0.1:1", "carries credentials"),
+        ("http:/user:s3cret@127.0.0.1:1", "carries credentials"),
         (
             "http://127.0.0.1:1/?token=s3cret",
             "carries a query or a fragment",

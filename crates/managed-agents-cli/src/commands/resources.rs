@@ -76,14 +76,22 @@ pub(crate) async fn run(
             token,
             stray,
         } => {
+            const NO_TOKEN_HERE: &str = "rotate-token takes no token on the command line (it \
+                would show in the process list and the shell history): use --token-env NAME or \
+                --token-stdin";
             if !stray.is_empty() {
-                return Err(CliError::usage(
-                    "rotate-token takes no token on the command line (it would show in the \
-                     process list and the shell history): use --token-env NAME or --token-stdin",
-                ));
+                return Err(CliError::usage(NO_TOKEN_HERE));
             }
-            let session: SessionId = input::id("session ID", &session_id)?;
-            let resource: SessionResourceId = input::id("resource ID", &resource_id)?;
+            // A token typed where an ID goes must not be repeated in the error.
+            let (Ok(session), Ok(resource)) = (
+                SessionId::new(session_id),
+                SessionResourceId::new(resource_id),
+            ) else {
+                return Err(CliError::usage(format!(
+                    "expected a session ID (`sesn_…`) and a resource ID (`sesrsc_…`), which are \
+                     not repeated here; {NO_TOKEN_HERE}"
+                )));
+            };
             let params = SessionResourceUpdateParams {
                 authorization_token: input::token(&token)?,
             };
