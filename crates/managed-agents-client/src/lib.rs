@@ -46,7 +46,7 @@ pub use crate::config::{ClientConfig, Credentials, RequestOptions};
 pub use crate::core::Client;
 pub use crate::error::{ApiError, ConfigError, Error};
 #[cfg(feature = "native")]
-pub use crate::native::{NativeClient, NativeTransport, Upload};
+pub use crate::native::{NativeClient, NativeTransport, Upload, local_file_name};
 pub use crate::raw::{RawJson, RawRequest};
 
 use crate::transport::Transport;

@@ -65,10 +65,10 @@ pub(crate) async fn run(
         FileCommand::Download { id, output, force } => {
             let id: FileId = input::id("file ID", &id)?;
             let file = files.retrieve(&id).await?;
-            // The last component only, so that a name such as `../x` cannot leave the folder.
+            // Named as pull-outputs names files, so that a name such as `../x` or `C:\x`
+            // cannot leave the folder.
             let destination = output.unwrap_or_else(|| {
-                let name = Path::new(&file.filename).file_name();
-                PathBuf::from(name.unwrap_or_else(|| "download".as_ref()))
+                PathBuf::from(managed_agents_client::local_file_name(&file.filename))
             });
             if !force && destination.symlink_metadata().is_ok() {
                 return Err(CliError::usage(format!(

@@ -298,6 +298,27 @@ fn fit_name(stem: &str, tail: &str) -> String {
     format!("{}{tail}", &stem[..end])
 }
 
+/// The name under which a file the server calls `server_name` is saved locally, as
+/// [`Files::download_session_outputs`] names its files: the last component after `/` or `\`,
+/// control characters replaced, `.`, `..` and empty names made `unnamed`, cut on a character
+/// boundary to fit in 255 bytes. A file saved under it stays in the folder it is saved into.
+pub fn local_file_name(server_name: &str) -> String {
+    let name = sanitize_filename(server_name);
+    let (stem, extension) = split_extension(&name);
+    fit_name(stem, &extension)
+}
+
+/// `name` as its stem and its extension (with the dot; empty when there is none, or when
+/// the part after the last dot is too long to be one).
+fn split_extension(name: &str) -> (&str, String) {
+    match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() && extension.len() < 32 => {
+            (stem, format!(".{extension}"))
+        }
+        _ => (name, String::new()),
+    }
+}
+
 /// A file name that stays inside a folder: the last component after `/` or `\`, with
 /// control characters replaced; empty, `.` and `..` become `unnamed`.
 pub(crate) fn sanitize_filename(raw: &str) -> String {
@@ -321,12 +342,7 @@ pub(crate) fn sanitize_filename(raw: &str) -> String {
 /// `name`, or `name (2)`, `name (3)` … before the extension, whichever is not yet taken, cut
 /// to fit in [`MAX_NAME_BYTES`].
 fn unique_name(name: &str, taken: &mut HashSet<String>) -> String {
-    let (stem, extension) = match name.rsplit_once('.') {
-        Some((stem, extension)) if !stem.is_empty() && extension.len() < 32 => {
-            (stem, format!(".{extension}"))
-        }
-        _ => (name, String::new()),
-    };
+    let (stem, extension) = split_extension(name);
     let mut candidate = fit_name(stem, &extension);
     let mut counter = 1;
     while !taken.insert(candidate.clone()) {
@@ -338,6 +354,17 @@ fn unique_name(name: &str, taken: &mut HashSet<String>) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn local_names_stay_in_their_folder_and_fit() {
+        assert_eq!(local_file_name("../../x.txt"), "x.txt");
+        assert_eq!(local_file_name("C:\\z"), "z");
+        assert_eq!(local_file_name(".."), "unnamed");
+        let long = format!("{}.csv", "é".repeat(300));
+        let fitted = local_file_name(&long);
+        assert!(fitted.len() <= 255 && fitted.ends_with(".csv"), "{fitted}");
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,7 @@
 mod files;
 mod transport;
 
-pub use files::SavedOutput;
+pub use files::{SavedOutput, local_file_name};
 pub use transport::{NativeBody, NativeTransport, Upload};
 
 use crate::config::ClientConfig;
