@@ -63,7 +63,8 @@ function toError(thrown) {
   if (!detail) return thrown;
   switch (detail.kind) {
     case 'api': {
-      const Class = STATUS_ERRORS[detail.status] ?? (detail.status >= 500 ? InternalServerError : APIError);
+      const Class =
+        STATUS_ERRORS[detail.status] ?? (detail.status >= 500 ? InternalServerError : APIError);
       return new Class(detail);
     }
     case 'connection':
@@ -136,11 +137,17 @@ function onlyOptions(options, known, name) {
   }
   const extra = Object.keys(options).find((key) => !known.includes(key));
   if (extra !== undefined) {
-    throw invalid(name, `\`${extra}\` is not an option of this package (it takes ${known.join(', ')})`);
+    throw invalid(
+      name,
+      `\`${extra}\` is not an option of this package (it takes ${known.join(', ')})`,
+    );
   }
   // JSON would turn NaN and Infinity into null, which reads as "not set".
   const { timeout } = options;
-  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)) {
+  if (
+    timeout !== undefined &&
+    !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)
+  ) {
     throw invalid(`${name}.timeout`, 'must be a number of milliseconds, more than 0');
   }
 }
@@ -182,7 +189,8 @@ export function makeClient(loadWasm) {
       options ??= {};
       const env = (typeof process !== 'undefined' && process.env) || {};
       const apiKey = options.apiKey !== undefined ? options.apiKey : env.ANTHROPIC_API_KEY;
-      const authToken = options.authToken !== undefined ? options.authToken : env.ANTHROPIC_AUTH_TOKEN;
+      const authToken =
+        options.authToken !== undefined ? options.authToken : env.ANTHROPIC_AUTH_TOKEN;
       if (!options.dangerouslyAllowBrowser && isBrowserLike()) {
         throw new ManagedAgentsError(
           'this looks like a browser, where the API key is visible to everyone who can open the ' +
@@ -191,18 +199,23 @@ export function makeClient(loadWasm) {
         );
       }
       if (!apiKey && !authToken) {
-        throw new ManagedAgentsError('no credentials: pass `apiKey` (or `authToken`), or set ANTHROPIC_API_KEY');
+        throw new ManagedAgentsError(
+          'no credentials: pass `apiKey` (or `authToken`), or set ANTHROPIC_API_KEY',
+        );
       }
-      const settings = text({
-        apiKey: apiKey || undefined,
-        authToken: authToken || undefined,
-        baseURL: options.baseURL ?? env.ANTHROPIC_BASE_URL ?? undefined,
-        maxRetries: options.maxRetries,
-        timeout: options.timeout,
-        defaultHeaders: options.defaultHeaders,
-        betas: options.betas,
-        dangerouslyAllowBrowser: Boolean(options.dangerouslyAllowBrowser),
-      }, 'options');
+      const settings = text(
+        {
+          apiKey: apiKey || undefined,
+          authToken: authToken || undefined,
+          baseURL: options.baseURL ?? env.ANTHROPIC_BASE_URL ?? undefined,
+          maxRetries: options.maxRetries,
+          timeout: options.timeout,
+          defaultHeaders: options.defaultHeaders,
+          betas: options.betas,
+          dangerouslyAllowBrowser: Boolean(options.dangerouslyAllowBrowser),
+        },
+        'options',
+      );
       this.#ready = loadWasm().then((WasmClient) => {
         try {
           return new WasmClient(settings);
@@ -240,7 +253,12 @@ export function makeClient(loadWasm) {
 
     /** @internal Uploads a Blob. */
     async _upload(filename, mimeType, blob, options) {
-      const args = [string(filename, 'filename') ?? '', string(mimeType, 'mimeType'), blob, callOptions(options)];
+      const args = [
+        string(filename, 'filename') ?? '',
+        string(mimeType, 'mimeType'),
+        blob,
+        callOptions(options),
+      ];
       const wasm = await this.#ready;
       try {
         return JSON.parse(await wasm.upload(...args));
@@ -265,7 +283,11 @@ export function makeClient(loadWasm) {
       const ready = this.#ready;
       return {
         async *[Symbol.asyncIterator]() {
-          const args = [string(sessionId, 'session_id'), text(params, 'params'), callOptions(options)];
+          const args = [
+            string(sessionId, 'session_id'),
+            text(params, 'params'),
+            callOptions(options),
+          ];
           const wasm = await ready;
           let stream;
           try {
@@ -295,14 +317,17 @@ export function makeClient(loadWasm) {
 
 function objects(client, group, deletable) {
   const resource = {
-    create: (params, options) => client._call(`${group}.create`, undefined, undefined, params, options),
+    create: (params, options) =>
+      client._call(`${group}.create`, undefined, undefined, params, options),
     retrieve: (id, options) => client._call(`${group}.retrieve`, id, undefined, undefined, options),
-    update: (id, params, options) => client._call(`${group}.update`, id, undefined, params, options),
+    update: (id, params, options) =>
+      client._call(`${group}.update`, id, undefined, params, options),
     archive: (id, options) => client._call(`${group}.archive`, id, undefined, undefined, options),
     list: (params, options) => client._list(`${group}.list`, undefined, params, options),
   };
   if (deletable) {
-    resource.delete = (id, options) => client._call(`${group}.delete`, id, undefined, undefined, options);
+    resource.delete = (id, options) =>
+      client._call(`${group}.delete`, id, undefined, undefined, options);
   }
   return resource;
 }
@@ -312,7 +337,13 @@ function resources(client) {
     const { session_id: sessionID, ...body } = params ?? {};
     const hasBody = action === 'update';
     if (!hasBody) onlyFields(body, []);
-    return client._call(`sessions.resources.${action}`, resourceID, sessionID, hasBody ? body : undefined, options);
+    return client._call(
+      `sessions.resources.${action}`,
+      resourceID,
+      sessionID,
+      hasBody ? body : undefined,
+      options,
+    );
   };
   return {
     add: (sessionID, params, options) =>
@@ -320,7 +351,8 @@ function resources(client) {
     retrieve: (resourceID, params, options) => call('retrieve', resourceID, params, options),
     update: (resourceID, params, options) => call('update', resourceID, params, options),
     delete: (resourceID, params, options) => call('delete', resourceID, params, options),
-    list: (sessionID, params, options) => client._list('sessions.resources.list', sessionID, params, options),
+    list: (sessionID, params, options) =>
+      client._list('sessions.resources.list', sessionID, params, options),
   };
 }
 
@@ -333,14 +365,19 @@ function files(client) {
       if (file instanceof Uint8Array || file instanceof ArrayBuffer) {
         blob = new Blob([file]);
       } else if (!(file instanceof Blob)) {
-        throw new ValidationError('`file` must be a Blob, a File or a Uint8Array', 'invalid_argument');
+        throw new ValidationError(
+          '`file` must be a Blob, a File or a Uint8Array',
+          'invalid_argument',
+        );
       }
       const name = filename ?? (typeof file.name === 'string' ? file.name : '');
       return client._upload(name, mimeType ?? (blob.type || undefined), blob, options);
     },
     download: (fileID, options) => client._download(fileID, options),
-    retrieveMetadata: (fileID, options) => client._call('files.retrieveMetadata', fileID, undefined, undefined, options),
-    delete: (fileID, options) => client._call('files.delete', fileID, undefined, undefined, options),
+    retrieveMetadata: (fileID, options) =>
+      client._call('files.retrieveMetadata', fileID, undefined, undefined, options),
+    delete: (fileID, options) =>
+      client._call('files.delete', fileID, undefined, undefined, options),
     list: (params, options) => client._list('files.list', undefined, params, options),
   };
 }

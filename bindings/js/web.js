@@ -9,7 +9,8 @@ export * from './client.js';
  * `WebAssembly.Module`), or from next to this file when it is omitted. */
 export function init(source) {
   const wrapped =
-    source === undefined || (source !== null && typeof source === 'object' && 'module_or_path' in source);
+    source === undefined ||
+    (source !== null && typeof source === 'object' && 'module_or_path' in source);
   return load(wrapped ? source : { module_or_path: source });
 }
 export const ManagedAgents = makeClient(async () => {

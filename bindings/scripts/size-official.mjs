@@ -6,5 +6,6 @@ export async function calls(file) {
   await client.beta.environments.create({ name: 'python-dev' });
   for await (const environment of client.beta.environments.list()) console.log(environment.id);
   await client.beta.files.upload({ file });
-  for await (const resource of client.beta.sessions.resources.list('sesn_1')) console.log(resource.id);
+  for await (const resource of client.beta.sessions.resources.list('sesn_1'))
+    console.log(resource.id);
 }

@@ -47,7 +47,9 @@ const row = (name, bytes) => {
 
 // Prints the rows of one build of this package and answers its total gzip size.
 async function ours(title, folder) {
-  const wasm = readFileSync(new URL(`../${folder}/web/managed_agents_wasm_bg.wasm`, import.meta.url));
+  const wasm = readFileSync(
+    new URL(`../${folder}/web/managed_agents_wasm_bg.wasm`, import.meta.url),
+  );
   const glue = await bundle(new URL('./size-ours.mjs', import.meta.url).pathname, folder);
   console.log(title);
   const total = row('.wasm (wasm-opt -Oz)', wasm) + row('JS glue (esbuild, minified)', glue);

@@ -87,8 +87,12 @@ export interface ObjectResource<T, Create, Update, List> {
 }
 
 /** A resource whose objects can be deleted. */
-export interface DeletableResource<T, Create, Update, List>
-  extends ObjectResource<T, Create, Update, List> {
+export interface DeletableResource<T, Create, Update, List> extends ObjectResource<
+  T,
+  Create,
+  Update,
+  List
+> {
   delete(id: string, options?: RequestOptions): Promise<Api.Deleted>;
 }
 
@@ -100,19 +104,35 @@ export interface SessionResources {
     params: Extract<Api.ResourceParams, { type: "file" }>,
     options?: RequestOptions,
   ): Promise<Api.SessionResource>;
-  retrieve(resourceID: string, params: { session_id: string }, options?: RequestOptions): Promise<Api.SessionResource>;
+  retrieve(
+    resourceID: string,
+    params: { session_id: string },
+    options?: RequestOptions,
+  ): Promise<Api.SessionResource>;
   update(
     resourceID: string,
     params: { session_id: string } & Api.SessionResourceUpdateParams,
     options?: RequestOptions,
   ): Promise<Api.SessionResource>;
-  delete(resourceID: string, params: { session_id: string }, options?: RequestOptions): Promise<Api.Deleted>;
-  list(sessionID: string, params?: CursorParams, options?: RequestOptions): ItemList<Api.SessionResource>;
+  delete(
+    resourceID: string,
+    params: { session_id: string },
+    options?: RequestOptions,
+  ): Promise<Api.Deleted>;
+  list(
+    sessionID: string,
+    params?: CursorParams,
+    options?: RequestOptions,
+  ): ItemList<Api.SessionResource>;
 }
 
 /** Sessions, and through them their resources. */
-export interface Sessions
-  extends DeletableResource<Api.Session, Api.SessionCreateParams, Api.SessionUpdateParams, SessionListParams> {
+export interface Sessions extends DeletableResource<
+  Api.Session,
+  Api.SessionCreateParams,
+  Api.SessionUpdateParams,
+  SessionListParams
+> {
   resources: SessionResources;
 }
 
@@ -145,8 +165,18 @@ export declare class ManagedAgents {
     Api.EnvironmentUpdateParams,
     ArchivableListParams
   >;
-  agents: ObjectResource<Api.Agent, Api.AgentCreateParams, Api.AgentUpdateParams, ArchivableListParams>;
-  vaults: DeletableResource<Api.Vault, Api.VaultCreateParams, Api.VaultUpdateParams, ArchivableListParams>;
+  agents: ObjectResource<
+    Api.Agent,
+    Api.AgentCreateParams,
+    Api.AgentUpdateParams,
+    ArchivableListParams
+  >;
+  vaults: DeletableResource<
+    Api.Vault,
+    Api.VaultCreateParams,
+    Api.VaultUpdateParams,
+    ArchivableListParams
+  >;
   memoryStores: DeletableResource<
     Api.MemoryStore,
     Api.MemoryStoreCreateParams,

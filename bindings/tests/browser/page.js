@@ -32,46 +32,64 @@ const sameBytes = (left, right) =>
   left.length === right.length && left.every((byte, index) => byte === right[index]);
 
 async function writeOutput(sessionID, path, bytes) {
-  const response = await fetch(`/write-output?session=${sessionID}&path=${path}`, { method: 'POST', body: bytes });
+  const response = await fetch(`/write-output?session=${sessionID}&path=${path}`, {
+    method: 'POST',
+    body: bytes,
+  });
   check(response.ok, `writing ${path} failed: ${response.status}`);
 }
 
 const client = new ManagedAgents({ apiKey, baseURL, dangerouslyAllowBrowser: true });
 const state = {};
 
-await step('1. environments, a 409 on a duplicate name, restricted networking, packages', async () => {
-  state.name = unique('python-dev');
-  state.env = await client.environments.create({
-    name: state.name,
-    config: { type: 'cloud', networking: { type: 'unrestricted' } },
-  });
-  let conflict;
-  try {
-    await client.environments.create({ name: state.name });
-  } catch (error) {
-    conflict = error;
-  }
-  check(conflict instanceof ConflictError && conflict.status === 409, `expected a 409, got ${conflict}`);
-  check(/^req_/.test(conflict.requestID ?? ''), 'the request-id header is readable across origins');
-  await client.environments.create({
-    name: unique('locked-down'),
-    config: { type: 'cloud', networking: { type: 'package_managers_and_custom', allowed_hosts: ['api.example.com'] } },
-  });
-  const analysis = await client.environments.create({
-    name: unique('data-analysis'),
-    config: {
-      type: 'cloud',
-      networking: { type: 'limited', allow_package_managers: true },
-      packages: { pip: ['pandas', 'numpy', 'scikit-learn'], npm: ['express'] },
-    },
-  });
-  check(analysis.config.packages.pip.length === 3, 'packages kept');
-});
+await step(
+  '1. environments, a 409 on a duplicate name, restricted networking, packages',
+  async () => {
+    state.name = unique('python-dev');
+    state.env = await client.environments.create({
+      name: state.name,
+      config: { type: 'cloud', networking: { type: 'unrestricted' } },
+    });
+    let conflict;
+    try {
+      await client.environments.create({ name: state.name });
+    } catch (error) {
+      conflict = error;
+    }
+    check(
+      conflict instanceof ConflictError && conflict.status === 409,
+      `expected a 409, got ${conflict}`,
+    );
+    check(
+      /^req_/.test(conflict.requestID ?? ''),
+      'the request-id header is readable across origins',
+    );
+    await client.environments.create({
+      name: unique('locked-down'),
+      config: {
+        type: 'cloud',
+        networking: { type: 'package_managers_and_custom', allowed_hosts: ['api.example.com'] },
+      },
+    });
+    const analysis = await client.environments.create({
+      name: unique('data-analysis'),
+      config: {
+        type: 'cloud',
+        networking: { type: 'limited', allow_package_managers: true },
+        packages: { pip: ['pandas', 'numpy', 'scikit-learn'], npm: ['express'] },
+      },
+    });
+    check(analysis.config.packages.pip.length === 3, 'packages kept');
+  },
+);
 
 await step('2. upload a File and create the GitHub agent', async () => {
   const csv = new File(['city,temperature\nOslo,4\n'], 'data.csv', { type: 'text/csv' });
   state.file = await client.files.upload({ file: csv });
-  check(state.file.filename === 'data.csv' && state.file.size_bytes === csv.size, 'upload metadata');
+  check(
+    state.file.filename === 'data.csv' && state.file.size_bytes === csv.size,
+    'upload metadata',
+  );
   state.agent = await client.agents.create({
     name: 'GitHub Agent',
     model: 'claude-opus-4-7',
@@ -112,7 +130,10 @@ await step('4. resources without the token, rotation, resources again', async ()
     authorization_token: 'ghp_rotated0002',
   });
   check(!JSON.stringify(rotated).includes('ghp_'), 'no token after rotation');
-  check((await collect(client.sessions.resources.list(state.session.id))).length === 2, 'still two');
+  check(
+    (await collect(client.sessions.resources.list(state.session.id))).length === 2,
+    'still two',
+  );
 });
 
 await step('5. outputs listed by session and downloaded byte for byte', async () => {
@@ -143,12 +164,20 @@ await step('6. update, archive, no session on it, lists, delete', async () => {
   const active = await collect(client.environments.list());
   const all = await collect(client.environments.list({ include_archived: true }));
   check(!active.some((env) => env.id === state.env.id), 'left out by default');
-  check(all.some((env) => env.id === state.env.id), 'listed with include_archived');
+  check(
+    all.some((env) => env.id === state.env.id),
+    'listed with include_archived',
+  );
   await client.environments.delete(state.env.id);
 });
 
 await step('a server without CORS gives an error that says so', async () => {
-  const blocked = new ManagedAgents({ apiKey, baseURL: noCors, dangerouslyAllowBrowser: true, maxRetries: 0 });
+  const blocked = new ManagedAgents({
+    apiKey,
+    baseURL: noCors,
+    dangerouslyAllowBrowser: true,
+    maxRetries: 0,
+  });
   let failure;
   try {
     await blocked.vaults.retrieve('vlt_1');
@@ -166,7 +195,10 @@ await step('without dangerouslyAllowBrowser the client refuses to start', async 
   } catch (error) {
     refused = error;
   }
-  check(refused && /dangerouslyAllowBrowser/.test(refused.message), 'refused with the option named');
+  check(
+    refused && /dangerouslyAllowBrowser/.test(refused.message),
+    'refused with the option named',
+  );
 });
 
 await step('a web worker runs the client too', async () => {

@@ -127,7 +127,9 @@ if (results === null) {
 }
 let failed = 0;
 for (const result of results) {
-  console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name}${result.ok ? '' : `\n     ${result.error}`}`);
+  console.log(
+    `${result.ok ? 'ok  ' : 'FAIL'} ${result.name}${result.ok ? '' : `\n     ${result.error}`}`,
+  );
   if (!result.ok) failed += 1;
 }
 console.log(`chromium: ${results.length - failed} passed, ${failed} failed`);

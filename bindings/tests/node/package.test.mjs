@@ -17,7 +17,10 @@ import ManagedAgents, {
 
 const baseURL = process.env.MA_EMULATOR_URL;
 const apiKey = process.env.MA_EMULATOR_KEY;
-assert.ok(baseURL && apiKey, 'run through `cargo xtask wasm test` (MA_EMULATOR_URL, MA_EMULATOR_KEY)');
+assert.ok(
+  baseURL && apiKey,
+  'run through `cargo xtask wasm test` (MA_EMULATOR_URL, MA_EMULATOR_KEY)',
+);
 
 const client = new ManagedAgents({ apiKey, baseURL });
 const unique = (prefix) => `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
@@ -160,7 +163,10 @@ test('every resource group answers through the package', async () => {
   const file = await client.files.upload({ file: bytes, filename: 'raw.bin' });
   assert.equal(file.size_bytes, 6);
   assert.equal((await client.files.retrieveMetadata(file.id)).filename, 'raw.bin');
-  const blob = await client.files.upload({ file: new Blob(['x']), filename: 'Grüner Baum – 報告.txt' });
+  const blob = await client.files.upload({
+    file: new Blob(['x']),
+    filename: 'Grüner Baum – 報告.txt',
+  });
   assert.equal(blob.filename, 'Grüner Baum – 報告.txt');
 
   const env = await client.environments.create({ name: unique('env') });
@@ -171,7 +177,9 @@ test('every resource group answers through the package', async () => {
   const got = await client.sessions.resources.retrieve(added.id, { session_id: session.id });
   assert.equal(got.file_id, added.file_id);
   await client.sessions.resources.delete(added.id, { session_id: session.id });
-  assert.ok((await collect(client.sessions.list({ limit: 1 }))).some((listed) => listed.id === session.id));
+  assert.ok(
+    (await collect(client.sessions.list({ limit: 1 }))).some((listed) => listed.id === session.id),
+  );
   assert.ok((await client.sessions.archive(session.id)).archived_at);
   assert.equal((await client.sessions.delete(session.id)).type, 'session_deleted');
   assert.equal((await client.files.delete(file.id)).type, 'file_deleted');
@@ -238,13 +246,31 @@ test('arguments that are not strings are refused before they reach the wasm modu
     await rejectsArgument(client.memoryStores.retrieve(bad), 'memory_store_id');
     await rejectsArgument(client.sessions.retrieve(bad), 'session_id');
     await rejectsArgument(collect(client.sessions.resources.list(bad)), 'session_id');
-    await rejectsArgument(client.sessions.resources.add(bad, { type: 'file', file_id: 'file_1' }), 'session_id');
-    await rejectsArgument(client.sessions.resources.retrieve(bad, { session_id: 'sesn_1' }), 'resource_id');
-    await rejectsArgument(client.sessions.resources.retrieve('sesrsc_1', { session_id: bad }), 'session_id');
-    await rejectsArgument(client.sessions.resources.update(bad, { session_id: 'sesn_1' }), 'resource_id');
-    await rejectsArgument(client.sessions.resources.delete('sesrsc_1', { session_id: bad }), 'session_id');
+    await rejectsArgument(
+      client.sessions.resources.add(bad, { type: 'file', file_id: 'file_1' }),
+      'session_id',
+    );
+    await rejectsArgument(
+      client.sessions.resources.retrieve(bad, { session_id: 'sesn_1' }),
+      'resource_id',
+    );
+    await rejectsArgument(
+      client.sessions.resources.retrieve('sesrsc_1', { session_id: bad }),
+      'session_id',
+    );
+    await rejectsArgument(
+      client.sessions.resources.update(bad, { session_id: 'sesn_1' }),
+      'resource_id',
+    );
+    await rejectsArgument(
+      client.sessions.resources.delete('sesrsc_1', { session_id: bad }),
+      'session_id',
+    );
     await rejectsArgument(client.files.upload({ file: bytes, filename: bad }), 'filename');
-    await rejectsArgument(client.files.upload({ file: bytes, filename: 'a', mimeType: bad }), 'mimeType');
+    await rejectsArgument(
+      client.files.upload({ file: bytes, filename: 'a', mimeType: bad }),
+      'mimeType',
+    );
     await rejectsArgument(client.files.download(bad), 'file_id');
     await rejectsArgument(client.files.retrieveMetadata(bad), 'file_id');
     await rejectsArgument(client.files.delete(bad), 'file_id');
@@ -254,7 +280,11 @@ test('arguments that are not strings are refused before they reach the wasm modu
   await rejectsArgument(client.files.download(), 'file_id', /needs an ID/);
   await rejectsArgument(client.files.download(null), 'file_id', /needs an ID/);
   // Values JSON cannot encode are argument errors too, not a TypeError from JSON.stringify.
-  await rejectsArgument(client.environments.create({ name: 'n', metadata: { a: 1n } }), 'params', /JSON/);
+  await rejectsArgument(
+    client.environments.create({ name: 'n', metadata: { a: 1n } }),
+    'params',
+    /JSON/,
+  );
   await rejectsArgument(collect(client.vaults.list({ limit: 1n })), 'params', /JSON/);
   await rejectsArgument(client.vaults.retrieve('vlt_1', { headers: { a: 1n } }), 'options', /JSON/);
   assert.throws(() => new ManagedAgents({ apiKey, baseURL, timeout: 1n }), ValidationError);
@@ -271,22 +301,41 @@ test('fields a call does not take are refused at any depth, before anything is s
   const cases = [
     [() => client.environments.create({ name, descripton: 'x' }), 'descripton'],
     [() => client.environments.create({ name, descripton: null }), 'descripton'],
-    [() => client.environments.create({ name, config: { type: 'cloud', networkin: {} } }), 'config.networkin'],
     [
-      () => client.environments.create({ name, config: cloud({ type: 'limited', allowed_hostz: ['a.example'] }) }),
+      () => client.environments.create({ name, config: { type: 'cloud', networkin: {} } }),
+      'config.networkin',
+    ],
+    [
+      () =>
+        client.environments.create({
+          name,
+          config: cloud({ type: 'limited', allowed_hostz: ['a.example'] }),
+        }),
       'config.networking.allowed_hostz',
     ],
     [() => client.environments.update('env_1', { nmae: 'x' }), 'nmae'],
     [() => client.environments.update('env_1', { descriptoin: null }), 'descriptoin'],
-    [() => client.environments.update('env_1', { config: { type: 'cloud', packges: {} } }), 'config.packges'],
     [
-      () => client.agents.create({ name, model: 'm', tools: [{ type: 'agent_toolset_20260401', enabeld: true }] }),
+      () => client.environments.update('env_1', { config: { type: 'cloud', packges: {} } }),
+      'config.packges',
+    ],
+    [
+      () =>
+        client.agents.create({
+          name,
+          model: 'm',
+          tools: [{ type: 'agent_toolset_20260401', enabeld: true }],
+        }),
       'tools[0].enabeld',
     ],
     [() => client.agents.create({ name, model: { id: 'm', sped: 'fast' } }), 'model.sped'],
     [() => client.agents.update('agent_1', { version: 1, sytem: 'x' }), 'sytem'],
     [
-      () => client.sessions.create({ agent: { type: 'agent', id: 'agent_1', verison: 2 }, environment_id: 'env_1' }),
+      () =>
+        client.sessions.create({
+          agent: { type: 'agent', id: 'agent_1', verison: 2 },
+          environment_id: 'env_1',
+        }),
       'agent.verison',
     ],
     [
@@ -294,14 +343,25 @@ test('fields a call does not take are refused at any depth, before anything is s
         client.sessions.create({
           agent: 'agent_1',
           environment_id: 'env_1',
-          resources: [{ type: 'file', file_id: 'file_1' }, { type: 'file', file_id: 'file_2', mount_pth: '/x' }],
+          resources: [
+            { type: 'file', file_id: 'file_1' },
+            { type: 'file', file_id: 'file_2', mount_pth: '/x' },
+          ],
         }),
       'resources[1].mount_pth',
     ],
     [() => client.sessions.update('sesn_1', { vault_ids: [] }), 'vault_ids'],
-    [() => client.sessions.resources.add('sesn_1', { type: 'file', file_id: 'file_1', extra: 1 }), 'extra'],
     [
-      () => client.sessions.resources.update('sesrsc_1', { session_id: 'sesn_1', authorization_token: 't', tokn: 't' }),
+      () => client.sessions.resources.add('sesn_1', { type: 'file', file_id: 'file_1', extra: 1 }),
+      'extra',
+    ],
+    [
+      () =>
+        client.sessions.resources.update('sesrsc_1', {
+          session_id: 'sesn_1',
+          authorization_token: 't',
+          tokn: 't',
+        }),
       'tokn',
     ],
     [() => client.sessions.resources.retrieve('sesrsc_1', { session_id: 'sesn_1', x: 1 }), 'x'],
@@ -327,12 +387,23 @@ test('fields a call does not take are refused at any depth, before anything is s
   }
 
   // Known fields set to null or to empty values still pass.
-  const env = await client.environments.create({ name: unique('nulls'), description: null, metadata: {} });
-  const updated = await client.environments.update(env.id, { description: null, metadata: { a: 'b' } });
+  const env = await client.environments.create({
+    name: unique('nulls'),
+    description: null,
+    metadata: {},
+  });
+  const updated = await client.environments.update(env.id, {
+    description: null,
+    metadata: { a: 'b' },
+  });
   assert.equal(updated.description, null);
   const cleared = await client.environments.update(env.id, { metadata: { a: null } });
   assert.deepEqual(cleared.metadata, {});
-  const agent = await client.agents.create({ name: unique('agent'), model: 'claude-opus-4-7', tools: [] });
+  const agent = await client.agents.create({
+    name: unique('agent'),
+    model: 'claude-opus-4-7',
+    tools: [],
+  });
   const session = await client.sessions.create({
     agent: { type: 'agent', id: agent.id, version: null },
     environment_id: env.id,
@@ -340,29 +411,50 @@ test('fields a call does not take are refused at any depth, before anything is s
     vault_ids: [],
     title: null,
   });
-  assert.equal((await client.sessions.update(session.id, { title: null, metadata: {} })).title, null);
+  assert.equal(
+    (await client.sessions.update(session.id, { title: null, metadata: {} })).title,
+    null,
+  );
 });
 
 test('connection failures and timeouts are typed errors', async () => {
   const server = createServer(() => {});
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  const slow = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}`, timeout: 200, maxRetries: 0 });
-  await assert.rejects(slow.vaults.list()[Symbol.asyncIterator]().next(), APIConnectionTimeoutError);
+  const slow = new ManagedAgents({
+    apiKey: 'k',
+    baseURL: `http://127.0.0.1:${port}`,
+    timeout: 200,
+    maxRetries: 0,
+  });
+  await assert.rejects(
+    slow.vaults.list()[Symbol.asyncIterator]().next(),
+    APIConnectionTimeoutError,
+  );
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  const closed = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}`, maxRetries: 0 });
+  const closed = new ManagedAgents({
+    apiKey: 'k',
+    baseURL: `http://127.0.0.1:${port}`,
+    maxRetries: 0,
+  });
   await assert.rejects(closed.vaults.retrieve('vlt_1'), APIConnectionError);
 });
 
 test('a body that stalls after the head times out, for answers and for downloads', async () => {
   const server = createServer((request, response) => {
     // The head and a few bytes, then nothing.
-    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
+    response.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': '1000',
+    });
     response.write(request.url.includes('/content') ? 'abcdefghij' : '{"id":"vlt_');
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const stalled = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${server.address().port}` });
+  const stalled = new ManagedAgents({
+    apiKey: 'k',
+    baseURL: `http://127.0.0.1:${server.address().port}`,
+  });
   const options = { timeout: 300, maxRetries: 0 };
   try {
     await assert.rejects(stalled.vaults.retrieve('vlt_1', options), (error) => {
@@ -378,7 +470,7 @@ test('a body that stalls after the head times out, for answers and for downloads
   }
 });
 
-test('options and parameters of the wrong shape are refused, never dropped or read by position', async () => {
+test('params and options of the wrong shape are refused, never read by position', async () => {
   const refused = (call, pattern) =>
     assert.rejects(call, (error) => {
       assert.ok(error instanceof ValidationError, String(error));
@@ -388,17 +480,29 @@ test('options and parameters of the wrong shape are refused, never dropped or re
   const name = unique('by-position');
   await refused(client.environments.create([name]), /`params`: must be an object, not an array/);
   await refused(client.vaults.create('v'), /`params`: must be an object, not a string/);
-  await refused(client.vaults.create({ display_name: 'v' }, { timout: 5 }), /`timout` is not an option/);
+  await refused(
+    client.vaults.create({ display_name: 'v' }, { timout: 5 }),
+    /`timout` is not an option/,
+  );
   await refused(
     client.vaults.create({ display_name: 'v' }, { signal: new AbortController().signal }),
     /`signal` is not an option/,
   );
   await refused(collect(client.vaults.list({}, [1])), /`options`: must be an object, not an array/);
   assert.ok(!(await collect(client.environments.list())).some((env) => env.name === name));
-  assert.throws(() => new ManagedAgents({ apiKey, baseUrl: baseURL }), /`baseUrl` is not an option/);
+  assert.throws(
+    () => new ManagedAgents({ apiKey, baseUrl: baseURL }),
+    /`baseUrl` is not an option/,
+  );
   for (const timeout of [NaN, Infinity, 0, -1, '5']) {
-    assert.throws(() => new ManagedAgents({ apiKey, baseURL, timeout }), /`options.timeout`: must be a number/);
-    await refused(client.vaults.retrieve('vlt_1', { timeout }), /`options.timeout`: must be a number/);
+    assert.throws(
+      () => new ManagedAgents({ apiKey, baseURL, timeout }),
+      /`options.timeout`: must be a number/,
+    );
+    await refused(
+      client.vaults.retrieve('vlt_1', { timeout }),
+      /`options.timeout`: must be a number/,
+    );
   }
   assert.throws(() => new ManagedAgents([apiKey]), /must be an object, not an array/);
 
@@ -410,7 +514,11 @@ test('options and parameters of the wrong shape are refused, never dropped or re
     return true;
   });
   // Credentials in the base URL are refused at once, and never repeated.
-  const withPassword = new ManagedAgents({ apiKey: 'k', baseURL: 'http://user:s3cret@127.0.0.1:1', maxRetries: 5 });
+  const withPassword = new ManagedAgents({
+    apiKey: 'k',
+    baseURL: 'http://user:s3cret@127.0.0.1:1',
+    maxRetries: 5,
+  });
   await assert.rejects(withPassword.vaults.retrieve('vlt_1'), (error) => {
     assert.ok(!(error instanceof APIConnectionError), String(error));
     assert.match(error.message, /carries credentials/);
@@ -433,14 +541,27 @@ test('the browser opt-in header is sent only when asked for', async () => {
   const server = createServer((request, response) => {
     received.push(request.headers);
     response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ id: 'vlt_1', type: 'vault', display_name: 'v', metadata: {},
-      archived_at: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }));
+    response.end(
+      JSON.stringify({
+        id: 'vlt_1',
+        type: 'vault',
+        display_name: 'v',
+        metadata: {},
+        archived_at: null,
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+      }),
+    );
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
   try {
     await new ManagedAgents({ apiKey: 'k', baseURL: url }).vaults.retrieve('vlt_1');
-    await new ManagedAgents({ apiKey: 'k', baseURL: url, dangerouslyAllowBrowser: true }).vaults.retrieve('vlt_1');
+    await new ManagedAgents({
+      apiKey: 'k',
+      baseURL: url,
+      dangerouslyAllowBrowser: true,
+    }).vaults.retrieve('vlt_1');
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
@@ -458,17 +579,27 @@ test('the browser opt-in header is sent only when asked for', async () => {
   }
 });
 
-test('answers reach JS as the server sent them, fields this version does not know included', async () => {
-  const vault = { id: 'vlt_1', type: 'vault', display_name: 'v', metadata: {}, archived_at: null,
-    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
-    field_from_a_newer_server: { nested: [1, 2.5, 'x'] } };
+test('answers reach JS as sent, fields this version does not know included', async () => {
+  const vault = {
+    id: 'vlt_1',
+    type: 'vault',
+    display_name: 'v',
+    metadata: {},
+    archived_at: null,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    field_from_a_newer_server: { nested: [1, 2.5, 'x'] },
+  };
   const server = createServer((request, response) => {
     response.setHeader('content-type', 'application/json');
     const list = request.url.startsWith('/v1/vaults?');
     response.end(JSON.stringify(list ? { data: [vault], next_page: null } : vault));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const local = new ManagedAgents({ apiKey: 'k', baseURL: `http://127.0.0.1:${server.address().port}` });
+  const local = new ManagedAgents({
+    apiKey: 'k',
+    baseURL: `http://127.0.0.1:${server.address().port}`,
+  });
   try {
     assert.deepEqual(await local.vaults.retrieve('vlt_1'), vault);
     assert.deepEqual(await collect(local.vaults.list()), [vault]);
@@ -477,17 +608,19 @@ test('answers reach JS as the server sent them, fields this version does not kno
   }
 });
 
-test('the plain ES module build runs when the wasm is handed over (as on edge runtimes)', async () => {
+test('the plain ES module build runs with the wasm handed over (as on edge runtimes)', async () => {
   const { readFile } = await import('node:fs/promises');
   const web = await import('../../pkg/web/index.js');
-  const bytes = await readFile(new URL('../../pkg/web/managed_agents_wasm_bg.wasm', import.meta.url));
+  const bytes = await readFile(
+    new URL('../../pkg/web/managed_agents_wasm_bg.wasm', import.meta.url),
+  );
   await web.init({ module_or_path: await WebAssembly.compile(bytes) });
   const edge = new web.ManagedAgents({ apiKey, baseURL });
   const vault = await edge.vaults.create({ display_name: unique('edge') });
   assert.equal((await edge.vaults.retrieve(vault.id)).id, vault.id);
 });
 
-test('a build with some resource groups left out runs their calls and refuses the others', async () => {
+test('a build without some resource groups runs their calls and refuses the others', async () => {
   // The four-call variant (`cargo xtask wasm` builds it with the cargo features environments,
   // files and sessions only) through its plain ES module build.
   const { readFile } = await import('node:fs/promises');

@@ -1,6 +1,6 @@
 // `tsc --strict` (pinned) over the package's typings: good.ts, which uses every resource,
-// must compile; each bad*.ts, with one deliberate type error, must not. Run by `cargo xtask wasm test`
-// after the package is built.
+// must compile; each bad*.ts, with one deliberate type error, must not. Run by
+// `cargo xtask wasm test` after the package is built.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +10,16 @@ const tsc = fileURLToPath(new URL('../../node_modules/.bin/tsc', import.meta.url
 const flags = [
   '--strict',
   '--noEmit',
-  '--target', 'es2022',
-  '--module', 'nodenext',
-  '--moduleResolution', 'nodenext',
-  '--lib', 'es2022,dom',
-  '--skipLibCheck', 'false',
+  '--target',
+  'es2022',
+  '--module',
+  'nodenext',
+  '--moduleResolution',
+  'nodenext',
+  '--lib',
+  'es2022,dom',
+  '--skipLibCheck',
+  'false',
 ];
 
 function compile(file) {
@@ -31,11 +36,17 @@ if (good.status === 0) {
   console.log(`FAIL good.ts does not compile:\n${good.output}`);
 }
 // Every bad*.ts holds one deliberate mistake, and each must be refused on its own.
-const badFiles = readdirSync(here).filter((name) => /^bad.*\.ts$/.test(name)).sort();
+const badFiles = readdirSync(here)
+  .filter((name) => /^bad.*\.ts$/.test(name))
+  .sort();
 for (const file of badFiles) {
   const bad = compile(file);
-  const expected = new RegExp(`${file.replace('.', '\\.')}\\(\\d+,\\d+\\): error TS2(322|353|561|769|820)`);
-  const elsewhere = bad.output.split('\n').filter((line) => /error TS/.test(line) && !line.startsWith(file));
+  const expected = new RegExp(
+    `${file.replace('.', '\\.')}\\(\\d+,\\d+\\): error TS2(322|353|561|769|820)`,
+  );
+  const elsewhere = bad.output
+    .split('\n')
+    .filter((line) => /error TS/.test(line) && !line.startsWith(file));
   if (bad.status !== 0 && expected.test(bad.output) && elsewhere.length === 0) {
     console.log(`ok   ${file} is rejected:`);
     console.log(bad.output.trim().replace(/^/gm, '       '));

@@ -100,7 +100,10 @@ test('the worked flows of spec section 11', async () => {
 
   // 4. Resources and token rotation.
   const resources = await collect(beta.sessions.resources.list(session.id));
-  assert.deepEqual(resources.map((r) => r.type), ['file', 'github_repository']);
+  assert.deepEqual(
+    resources.map((r) => r.type),
+    ['file', 'github_repository'],
+  );
   const repository = resources[1];
   const rotated = await beta.sessions.resources.update(repository.id, {
     session_id: session.id,
@@ -158,7 +161,10 @@ test('every session, session resource and file method', async () => {
     metadata: { team: 'qa' },
   });
   assert.equal((await beta.sessions.retrieve(session.id)).title, 'first');
-  const updated = await beta.sessions.update(session.id, { title: 'second', metadata: { team: null } });
+  const updated = await beta.sessions.update(session.id, {
+    title: 'second',
+    metadata: { team: null },
+  });
   assert.equal(updated.title, 'second');
   assert.deepEqual(updated.metadata, {});
 
@@ -170,7 +176,10 @@ test('every session, session resource and file method', async () => {
   assert.equal(removed.type, 'session_resource_deleted');
 
   const listed = await collect(beta.sessions.list({ agent_id: agent.id, statuses: ['idle'] }));
-  assert.deepEqual(listed.map((s) => s.id), [session.id]);
+  assert.deepEqual(
+    listed.map((s) => s.id),
+    [session.id],
+  );
   assert.ok((await beta.sessions.archive(session.id)).archived_at);
   assert.equal((await beta.sessions.delete(session.id)).type, 'session_deleted');
 
@@ -195,7 +204,12 @@ test('retries against injected faults', async () => {
           times: 2,
           fault: { type: 'status', status: 529, headers: { 'retry-after-ms': '10' } },
         },
-        { method: 'POST', path: '/v1/environments', times: 1, fault: { type: 'drop', when: 'after_body' } },
+        {
+          method: 'POST',
+          path: '/v1/environments',
+          times: 1,
+          fault: { type: 'drop', when: 'after_body' },
+        },
         {
           path: '/v1/vaults',
           times: 1,
@@ -204,10 +218,16 @@ test('retries against injected faults', async () => {
       ],
     });
     assert.deepEqual(await collect(retrying.beta.environments.list()), []);
-    assert.equal((await retrying.beta.environments.create({ name: 'after-a-drop' })).name, 'after-a-drop');
+    assert.equal(
+      (await retrying.beta.environments.create({ name: 'after-a-drop' })).name,
+      'after-a-drop',
+    );
     await assert.rejects(retrying.beta.vaults.list(), Anthropic.InternalServerError);
     const plan = await fresh.control('GET', '/_emulator/faults');
-    assert.deepEqual(plan.rules.map((rule) => rule.hits), [2, 1, 1]);
+    assert.deepEqual(
+      plan.rules.map((rule) => rule.hits),
+      [2, 1, 1],
+    );
   } finally {
     await fresh.stop();
   }

@@ -53,7 +53,8 @@ export async function startEmulator(...args) {
     writeOutput: (sessionId, file, bytes, contentType) =>
       control('PUT', `/_emulator/sessions/${sessionId}/outputs/${file}`, bytes, contentType),
     /** Replaces the fault plan. */
-    setFaults: (plan) => control('PUT', '/_emulator/faults', JSON.stringify(plan), 'application/json'),
+    setFaults: (plan) =>
+      control('PUT', '/_emulator/faults', JSON.stringify(plan), 'application/json'),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
