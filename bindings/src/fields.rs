@@ -4,7 +4,9 @@
 //! untagged forms included), so a field of the given JSON that is missing from the request
 //! body made from it is one no parameter type took: a misspelling, or a field the call does
 //! not take. Comparing the two JSON trees needs no code per type, which keeps the module small
-//! (a decoder wrapper would be compiled again for every parameter type).
+//! (a decoder wrapper would be compiled again for every parameter type, and the schema-based
+//! `managed_agents_types::schema::extra_fields` that the emulator and the CLI use would bring
+//! every parameter type's JSON Schema into the module).
 
 use serde_json::Value;
 

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use managed_agents_client::{ClientConfig, NativeClient};
 use managed_agents_emulator::{Emulator, EmulatorConfig};
+use managed_agents_types::endpoints::API_VERSION;
 use tokio::io::AsyncReadExt;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -122,7 +123,7 @@ async fn prepare_output(base_url: &str, api_key: &str, path: &str) -> Result<()>
             session.id
         ))
         .header("x-api-key", api_key)
-        .header("anthropic-version", "2023-06-01")
+        .header("anthropic-version", API_VERSION)
         .header("content-length", length)
         .body(body)
         .send()
@@ -141,7 +142,7 @@ async fn overhead(base_url: &str, api_key: &str, count: usize) -> Result<()> {
         let response = bare
             .get(&url)
             .header("x-api-key", api_key)
-            .header("anthropic-version", "2023-06-01")
+            .header("anthropic-version", API_VERSION)
             .header("anthropic-beta", "managed-agents-2026-04-01")
             .send()
             .await?

@@ -12,8 +12,8 @@ use managed_agents_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::{Value, json};
 
 const CHUNK: usize = 1 << 20;
-const VERSION: &str = "2023-06-01";
-const BETA: &str = "managed-agents-2026-04-01";
+const VERSION: &str = managed_agents_types::endpoints::API_VERSION;
+const BETA: &str = managed_agents_types::endpoints::beta::MANAGED_AGENTS;
 
 fn peak_rss_kib() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
