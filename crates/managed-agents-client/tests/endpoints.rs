@@ -251,18 +251,7 @@ async fn agents_vaults_and_memory_stores_every_call() {
 async fn sessions_and_their_resources_every_call() {
     let harness = Harness::start().await;
     let client = &harness.client;
-    let environment = client
-        .environments()
-        .create(&params(serde_json::json!({"name": "e"})))
-        .await
-        .unwrap();
-    let agent = client
-        .agents()
-        .create(&params(
-            serde_json::json!({"name": "a", "model": "claude-opus-4-7"}),
-        ))
-        .await
-        .unwrap();
+    let (environment, agent) = harness.environment_and_agent().await;
     let file = client
         .files()
         .upload_bytes("data.csv", &b"a,b\n1,2\n"[..])
@@ -403,18 +392,7 @@ async fn files_every_call() {
 async fn validation_fails_before_sending_and_names_the_field() {
     let harness = Harness::start().await;
     let client = &harness.client;
-    let environment = client
-        .environments()
-        .create(&params(serde_json::json!({"name": "e"})))
-        .await
-        .unwrap();
-    let agent = client
-        .agents()
-        .create(&params(
-            serde_json::json!({"name": "a", "model": "claude-opus-4-7"}),
-        ))
-        .await
-        .unwrap();
+    let (environment, agent) = harness.environment_and_agent().await;
     let bad_mount = client
         .sessions()
         .create(&params(serde_json::json!({

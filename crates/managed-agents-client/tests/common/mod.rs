@@ -6,6 +6,8 @@
 use managed_agents_client::{ClientConfig, NativeClient};
 use managed_agents_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use managed_agents_types::SessionId;
+use managed_agents_types::agents::Agent;
+use managed_agents_types::environments::Environment;
 use managed_agents_types::files::FileObject;
 use serde::de::DeserializeOwned;
 
@@ -40,6 +42,25 @@ impl Harness {
 
     fn config_for(emulator: &RunningEmulator) -> ClientConfig {
         ClientConfig::with_api_key(emulator.api_key()).with_base_url(emulator.base_url())
+    }
+
+    /// An environment named `e` and an agent named `a`, for tests that need a session.
+    pub async fn environment_and_agent(&self) -> (Environment, Agent) {
+        let environment = self
+            .client
+            .environments()
+            .create(&params(serde_json::json!({"name": "e"})))
+            .await
+            .expect("the environment is created");
+        let agent = self
+            .client
+            .agents()
+            .create(&params(
+                serde_json::json!({"name": "a", "model": "claude-opus-4-7"}),
+            ))
+            .await
+            .expect("the agent is created");
+        (environment, agent)
     }
 
     /// A client for this emulator with adjusted settings.
