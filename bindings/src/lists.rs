@@ -5,7 +5,13 @@
 // With a group left out, the query fields and helpers only its list uses are unused.
 #![cfg_attr(
     groups_left_out,
-    allow(dead_code, unused_imports, unused_variables, unreachable_code)
+    allow(
+        dead_code,
+        unused_imports,
+        unused_variables,
+        unreachable_code,
+        unused_macros
+    )
 )]
 
 use std::cell::RefCell;
@@ -172,48 +178,33 @@ pub(crate) fn open(
     let query = ListQuery::parse(params)?;
     let options = request_options(options)?;
     let cursor = query.cursor()?;
-    let archived = &["include_archived"];
+    // The lists that take a page and `include_archived` only.
+    macro_rules! archivable {
+        ($module:ident :: $params:ident, $endpoint:path) => {{
+            query.only(operation, &["include_archived"])?;
+            let params = $module::$params {
+                limit: query.limit,
+                cursor,
+                include_archived: query.include_archived,
+            };
+            walk(client, &options, params, $endpoint)
+        }};
+    }
     let items = match operation {
         #[cfg(feature = "environments")]
-        "environments.list" => {
-            query.only(operation, archived)?;
-            let params = environments::EnvironmentListParams {
-                limit: query.limit,
-                cursor,
-                include_archived: query.include_archived,
-            };
-            walk(client, &options, params, endpoints::environments::list)
-        }
+        "environments.list" => archivable!(
+            environments::EnvironmentListParams,
+            endpoints::environments::list
+        ),
         #[cfg(feature = "agents")]
-        "agents.list" => {
-            query.only(operation, archived)?;
-            let params = agents::AgentListParams {
-                limit: query.limit,
-                cursor,
-                include_archived: query.include_archived,
-            };
-            walk(client, &options, params, endpoints::agents::list)
-        }
+        "agents.list" => archivable!(agents::AgentListParams, endpoints::agents::list),
         #[cfg(feature = "vaults")]
-        "vaults.list" => {
-            query.only(operation, archived)?;
-            let params = vaults::VaultListParams {
-                limit: query.limit,
-                cursor,
-                include_archived: query.include_archived,
-            };
-            walk(client, &options, params, endpoints::vaults::list)
-        }
+        "vaults.list" => archivable!(vaults::VaultListParams, endpoints::vaults::list),
         #[cfg(feature = "memory-stores")]
-        "memoryStores.list" => {
-            query.only(operation, archived)?;
-            let params = memory_stores::MemoryStoreListParams {
-                limit: query.limit,
-                cursor,
-                include_archived: query.include_archived,
-            };
-            walk(client, &options, params, endpoints::memory_stores::list)
-        }
+        "memoryStores.list" => archivable!(
+            memory_stores::MemoryStoreListParams,
+            endpoints::memory_stores::list
+        ),
         #[cfg(feature = "sessions")]
         "sessions.list" => {
             query.only(
