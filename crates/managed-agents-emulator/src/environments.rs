@@ -214,8 +214,5 @@ pub(crate) async fn archive(
     state: AppStateRef,
     Path(id): Path<String>,
 ) -> Result<Json<Environment>, ApiError> {
-    state
-        .store
-        .write(|db| objects::archive(db, &id, load(db, &id)?))
-        .map(Json)
+    objects::archive_stored(&state, &id, load).map(Json)
 }

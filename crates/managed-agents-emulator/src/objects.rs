@@ -99,6 +99,16 @@ pub(crate) fn archive<O: Archivable + Serialize>(
     Ok(object)
 }
 
+/// Archives the stored object `id` in one transaction once `load` finds it (404 otherwise),
+/// and returns it; an archived object stays as it was.
+pub(crate) fn archive_stored<O: Archivable + Serialize>(
+    state: &AppState,
+    id: &str,
+    load: impl FnOnce(&Db<'_>, &str) -> Result<O, ApiError>,
+) -> Result<O, ApiError> {
+    state.store.write(|db| archive(db, id, load(db, id)?))
+}
+
 /// Every stored object of `kind`, oldest first, without the archived ones unless the query's
 /// `include_archived` asks for them.
 pub(crate) fn list<O: Archivable + DeserializeOwned>(
