@@ -427,6 +427,15 @@ pub(crate) enum SessionCommand {
     },
 }
 
+/// The two positional IDs naming one resource of a session.
+#[derive(Debug, Args)]
+pub(crate) struct ResourceIdArgs {
+    /// The session's ID.
+    pub(crate) session_id: String,
+    /// The resource's ID.
+    pub(crate) resource_id: String,
+}
+
 /// `resources` subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ResourceCommand {
@@ -447,10 +456,9 @@ pub(crate) enum ResourceCommand {
     },
     /// Show one resource.
     Get {
-        /// The session's ID.
-        session_id: String,
-        /// The resource's ID.
-        resource_id: String,
+        /// Which resource.
+        #[command(flatten)]
+        ids: ResourceIdArgs,
     },
     /// Give a repository a new token (from the environment or stdin, never the command line).
     RotateToken {
@@ -468,10 +476,9 @@ pub(crate) enum ResourceCommand {
     },
     /// Remove a resource from a session.
     Delete {
-        /// The session's ID.
-        session_id: String,
-        /// The resource's ID.
-        resource_id: String,
+        /// Which resource.
+        #[command(flatten)]
+        ids: ResourceIdArgs,
     },
 }
 

@@ -7,7 +7,7 @@ use managed_agents_types::resources::{
 use managed_agents_types::{SessionId, SessionResourceId};
 
 use super::collect;
-use crate::cli::{ListArgs, ResourceCommand};
+use crate::cli::{ListArgs, ResourceCommand, ResourceIdArgs};
 use crate::error::CliError;
 use crate::input;
 use crate::output::{Column, Printer};
@@ -62,12 +62,8 @@ pub(crate) async fn run(
             });
             printer.object(&resources.add(&session, &params).await?);
         }
-        ResourceCommand::Get {
-            session_id,
-            resource_id,
-        } => {
-            let session: SessionId = input::id("session ID", &session_id)?;
-            let resource: SessionResourceId = input::id("resource ID", &resource_id)?;
+        ResourceCommand::Get { ids } => {
+            let (session, resource) = parse_ids(&ids)?;
             printer.object(&resources.retrieve(&session, &resource).await?);
         }
         ResourceCommand::RotateToken {
@@ -97,14 +93,18 @@ pub(crate) async fn run(
             };
             printer.object(&resources.update(&session, &resource, &params).await?);
         }
-        ResourceCommand::Delete {
-            session_id,
-            resource_id,
-        } => {
-            let session: SessionId = input::id("session ID", &session_id)?;
-            let resource: SessionResourceId = input::id("resource ID", &resource_id)?;
+        ResourceCommand::Delete { ids } => {
+            let (session, resource) = parse_ids(&ids)?;
             printer.object(&resources.delete(&session, &resource).await?);
         }
     }
     Ok(())
+}
+
+/// Checks the session and resource IDs of `resources get` and `resources delete`.
+fn parse_ids(ids: &ResourceIdArgs) -> Result<(SessionId, SessionResourceId), CliError> {
+    Ok((
+        input::id("session ID", &ids.session_id)?,
+        input::id("resource ID", &ids.resource_id)?,
+    ))
 }
