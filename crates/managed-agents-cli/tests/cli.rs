@@ -82,6 +82,14 @@ impl Harness {
         stderr
     }
 
+    /// Writes `body` to `file` and runs `GROUP create --from-file FILE`, which must exit with
+    /// 2; returns its stderr.
+    async fn create_from_bad_file(&mut self, group: &str, file: &Path, body: &str) -> String {
+        std::fs::write(file, body).unwrap();
+        let args = [group, "create", "--from-file", file.to_str().unwrap()];
+        self.fails(&args, None, 2).await
+    }
+
     fn assert_no_secret_leaked(&self) {
         let key = self.emulator.api_key();
         for text in &self.outputs {
@@ -215,36 +223,16 @@ async fn environments_from_flags_and_files() {
         .fails(&["environments", "get", "sesn_123"], None, 2)
         .await;
     assert!(stderr.contains("env_"), "{stderr}");
-    std::fs::write(&file, "name: typo\nnetworking: limited\n").unwrap();
     let stderr = harness
-        .fails(
-            &[
-                "environments",
-                "create",
-                "--from-file",
-                file.to_str().unwrap(),
-            ],
-            None,
-            2,
-        )
+        .create_from_bad_file("environments", &file, "name: typo\nnetworking: limited\n")
         .await;
     assert!(stderr.contains("unknown field `networking`"), "{stderr}");
     let stderr = harness
         .fails(&["environments", "create", "--name", ""], None, 2)
         .await;
     assert!(stderr.contains("name"), "{stderr}");
-    std::fs::write(&file, "name: [unclosed").unwrap();
     let stderr = harness
-        .fails(
-            &[
-                "environments",
-                "create",
-                "--from-file",
-                file.to_str().unwrap(),
-            ],
-            None,
-            2,
-        )
+        .create_from_bad_file("environments", &file, "name: [unclosed")
         .await;
     assert!(stderr.contains("env.yaml"), "{stderr}");
     let stderr = harness
@@ -1231,14 +1219,7 @@ async fn unknown_fields_in_input_files_are_refused_at_any_depth() {
         ),
     ];
     for (group, body, path) in cases {
-        std::fs::write(&file, body).unwrap();
-        let stderr = harness
-            .fails(
-                &[group, "create", "--from-file", file.to_str().unwrap()],
-                None,
-                2,
-            )
-            .await;
+        let stderr = harness.create_from_bad_file(group, &file, body).await;
         assert!(stderr.contains(&format!("`{path}`")), "{body}: {stderr}");
     }
     for group in ["environments", "agents"] {
