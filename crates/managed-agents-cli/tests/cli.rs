@@ -1194,7 +1194,10 @@ async fn unknown_fields_in_input_files_are_refused_at_any_depth() {
     let cases = [
         (
             "environments",
-            r#"{"name":"x","config":{"type":"cloud","networking":{"type":"limited","allowed_hostz":[]}}}"#,
+            concat!(
+                r#"{"name":"x","config":{"type":"cloud","#,
+                r#""networking":{"type":"limited","allowed_hostz":[]}}}"#
+            ),
             "config.networking.allowed_hostz",
         ),
         (
@@ -1209,7 +1212,10 @@ async fn unknown_fields_in_input_files_are_refused_at_any_depth() {
         ),
         (
             "agents",
-            r#"{"name":"x","model":"claude-opus-4-7","tools":[{"type":"agent_toolset_20260401","default_config":{"enabeld":true}}]}"#,
+            concat!(
+                r#"{"name":"x","model":"claude-opus-4-7","tools":[{"#,
+                r#""type":"agent_toolset_20260401","default_config":{"enabeld":true}}]}"#
+            ),
             "tools[0].default_config.enabeld",
         ),
         (
